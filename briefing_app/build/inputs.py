@@ -1,0 +1,456 @@
+"""Read and check the build's inputs: source documents, curated records and map data.
+
+Every problem is collected (not only the first) and reported as ``file: record id: what is
+wrong``, so one run of the build tells the curator everything to fix.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .geo import geometry_polygons
+from .schema import KINDS, RECORD_FILES, SOURCE_FIELDS, F, Kind
+
+SLUG = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAP_FILES = ("map/boundaries.geojson", "map/places.csv")
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    record: str
+    message: str
+
+    def __str__(self) -> str:
+        if self.record:
+            return f"{self.file}: {self.record}: {self.message}"
+        return f"{self.file}: {self.message}"
+
+
+class BuildError(Exception):
+    """The inputs have problems; nothing was written."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass(frozen=True)
+class PassageSpan:
+    seq: int
+    start: int
+    end: int
+    role: str  # "title", "heading", "body"
+
+
+@dataclass
+class SourceDoc:
+    id: str
+    file: str
+    text: str
+    meta: dict[str, Any]
+    passages: list[PassageSpan]
+
+    @property
+    def title(self) -> str:
+        return str(self.meta.get("title") or self.text.split("\n", 1)[0].strip())
+
+
+@dataclass(frozen=True)
+class QuoteSpan:
+    source_id: str
+    start: int
+    end: int
+
+
+@dataclass
+class Record:
+    kind: str
+    file: str
+    data: dict[str, Any]
+    quotes: list[tuple[str, QuoteSpan | None]] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return str(self.data.get("id", "?"))
+
+    def label(self) -> str:
+        return f"{self.kind} {self.id}"
+
+
+@dataclass
+class Inputs:
+    sources: list[SourceDoc]
+    records: dict[str, list[Record]]
+    boundaries: list[dict[str, Any]]
+    places: dict[str, dict[str, Any]]
+    file_hashes: dict[str, str]
+
+    def content_hash(self) -> str:
+        h = hashlib.sha256()
+        for path in sorted(self.file_hashes):
+            h.update(f"{path}\0{self.file_hashes[path]}\n".encode())
+        return h.hexdigest()
+
+
+class _Reader:
+    """Reads files below the resources folder, recording hashes and problems."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.problems: list[Problem] = []
+        self.hashes: dict[str, str] = {}
+
+    def rel(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+    def problem(self, file: str, record: str, message: str) -> None:
+        self.problems.append(Problem(file, record, message))
+
+    def text(self, path: Path) -> str | None:
+        rel = self.rel(path)
+        try:
+            size = path.stat().st_size
+            if size > MAX_FILE_BYTES:
+                self.problem(
+                    rel, "", f"file is too large ({size / 1048576:.1f} MB; the limit is "
+                    f"{MAX_FILE_BYTES // 1048576} MB)"
+                )
+                return None
+            data = path.read_bytes()
+        except OSError as exc:
+            self.problem(rel, "", f"cannot be read: {exc.strerror or exc}")
+            return None
+        self.hashes[rel] = hashlib.sha256(data).hexdigest()
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            self.problem(rel, "", f"is not UTF-8 text (invalid byte at offset {exc.start})")
+            return None
+        if not text.strip():
+            self.problem(rel, "", "is empty")
+            return None
+        return text
+
+    def toml(self, path: Path) -> dict[str, Any] | None:
+        text = self.text(path)
+        if text is None:
+            return None
+        try:
+            return tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            self.problem(self.rel(path), "", f"is not valid TOML: {exc}")
+            return None
+
+
+def split_passages(text: str) -> list[PassageSpan]:
+    """One passage per non-blank line: paragraphs, headings and list items of the document."""
+    spans: list[PassageSpan] = []
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        stripped = body.strip()
+        if stripped:
+            start = offset + (len(body) - len(body.lstrip()))
+            end = start + len(stripped)
+            if not spans:
+                role = "title"
+            elif _looks_like_heading(stripped):
+                role = "heading"
+            else:
+                role = "body"
+            spans.append(PassageSpan(len(spans) + 1, start, end, role))
+        offset += len(line)
+    return spans
+
+
+def _looks_like_heading(line: str) -> bool:
+    if len(line) > 90 or line[-1] in ".!?:;,\u201d\"":
+        return False
+    return not re.match(r"^(\u2022|[-*]|\d+[.)])\s", line)
+
+
+def check_date(value: object) -> str | None:
+    """Why ``value`` is not an ISO date at year, month or day precision (None if it is)."""
+    if not isinstance(value, str):
+        return f"must be a date as text (YYYY, YYYY-MM or YYYY-MM-DD), not {type(value).__name__}"
+    m = DATE.match(value)
+    if not m:
+        return f"{value!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)"
+    year, month, day = m.groups()
+    try:
+        dt.date(int(year), int(month or 1), int(day or 1))
+    except ValueError as exc:
+        return f"{value!r} is not a valid date ({exc})"
+    return None
+
+
+def _check_value(name: str, spec: F, value: Any) -> str | None:
+    t = spec.type
+    if t in ("text", "place", "boundary", "ref"):
+        if not isinstance(value, str) or not value.strip():
+            return f"field {name!r} must be non-empty text"
+    elif t == "number":
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return f"field {name!r} must be a number"
+    elif t == "scale":
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+            return f"field {name!r} must be a whole number from 1 to 5, not {value!r}"
+    elif t == "date":
+        problem = check_date(value)
+        return f"field {name!r}: {problem}" if problem else None
+    elif t in ("texts", "refs"):
+        if not isinstance(value, list) or not all(
+            isinstance(v, str) and v.strip() for v in value
+        ):
+            return f"field {name!r} must be a list of non-empty text"
+        if t == "texts" and not value:
+            return f"field {name!r} must not be empty"
+    elif t == "quotes":
+        items = [value] if isinstance(value, str) else value
+        if not isinstance(items, list) or not items or not all(
+            isinstance(v, str) and v.strip() for v in items
+        ):
+            return f"field {name!r} must be text or a list of non-empty text"
+    elif t == "enum" and value not in spec.choices:
+        return f"field {name!r} is {value!r}; expected one of: " + ", ".join(
+            str(c) for c in spec.choices
+        )
+    return None
+
+
+def _find_quote(quote: str, sources: list[SourceDoc]) -> QuoteSpan | None:
+    for doc in sources:
+        at = doc.text.find(quote)
+        if at >= 0:
+            return QuoteSpan(doc.id, at, at + len(quote))
+    return None
+
+
+def _normalise(text: str) -> str:
+    table = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
+                           "\u2013": "-", "\u2014": "-"})
+    return " ".join(text.translate(table).split()).casefold()
+
+
+def _quote_problem(quote: str, sources: list[SourceDoc]) -> str:
+    short = quote if len(quote) <= 60 else quote[:57] + "..."
+    if any(_normalise(quote) in _normalise(doc.text) for doc in sources):
+        return (f"quote {short!r} is not verbatim in any source: it differs in quote marks, "
+                "dashes, spacing or case")
+    return f"quote {short!r} is not found in any source document"
+
+
+def _read_sources(reader: _Reader) -> list[SourceDoc]:
+    folder = reader.root / "sources"
+    docs: list[SourceDoc] = []
+    if not folder.is_dir():
+        reader.problem("sources", "", "folder is missing")
+        return docs
+    texts = sorted(folder.glob("*.txt"))
+    if not texts:
+        reader.problem("sources", "", "holds no source documents (*.txt)")
+    seen: dict[str, str] = {}
+    for path in texts:
+        rel = reader.rel(path)
+        meta_path = path.with_suffix(".toml")
+        text = reader.text(path)
+        meta: dict[str, Any] | None = {}
+        if not meta_path.exists():
+            reader.problem(rel, "", f"has no metadata file {meta_path.name} beside it")
+            meta = None
+        else:
+            meta = reader.toml(meta_path)
+            if meta is not None:
+                meta_rel = reader.rel(meta_path)
+                for key, value in meta.items():
+                    spec = SOURCE_FIELDS.get(key)
+                    if spec is None:
+                        reader.problem(meta_rel, "", f"unknown field {key!r} (allowed: "
+                                       + ", ".join(SOURCE_FIELDS) + ")")
+                    elif (why := _check_value(key, spec, value)) is not None:
+                        reader.problem(meta_rel, "", why)
+                for key, spec in SOURCE_FIELDS.items():
+                    if spec.required and key not in meta:
+                        reader.problem(meta_rel, "", f"missing required field {key!r}")
+        if text is None or meta is None:
+            continue
+        doc_id = str(meta.get("id") or path.stem)
+        if not SLUG.match(doc_id):
+            reader.problem(rel, doc_id, "source id must be a slug (lowercase letters, digits, "
+                           "hyphens)")
+        if doc_id in seen:
+            reader.problem(rel, doc_id, f"duplicate source id (also {seen[doc_id]})")
+            continue
+        seen[doc_id] = rel
+        docs.append(SourceDoc(doc_id, rel, text, meta, split_passages(text)))
+    return docs
+
+
+def _read_map(reader: _Reader) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
+    boundaries: list[dict[str, Any]] = []
+    places: dict[str, dict[str, Any]] = {}
+    b_path = reader.root / MAP_FILES[0]
+    text = reader.text(b_path) if b_path.exists() else None
+    if not b_path.exists():
+        reader.problem(MAP_FILES[0], "", "is missing")
+    if text is not None:
+        try:
+            data = json.loads(text)
+            for feature in data["features"]:
+                props = feature["properties"]
+                name = str(props["name"])
+                boundaries.append(
+                    {"name": name, "kind": str(props.get("kind", "")),
+                     "polygons": geometry_polygons(feature["geometry"])}
+                )
+        except (ValueError, KeyError, TypeError) as exc:
+            reader.problem(MAP_FILES[0], "", f"is not a usable GeoJSON FeatureCollection: {exc}")
+    p_path = reader.root / MAP_FILES[1]
+    text = reader.text(p_path) if p_path.exists() else None
+    if not p_path.exists():
+        reader.problem(MAP_FILES[1], "", "is missing")
+    if text is not None:
+        for n, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):
+            try:
+                places[row["name"]] = {
+                    "name": row["name"], "lat": float(row["lat"]), "lon": float(row["lon"]),
+                    "admin1": row.get("admin1") or "", "source": row.get("source") or "",
+                    "source_id": row.get("source_id") or "",
+                }
+            except (KeyError, TypeError, ValueError) as exc:
+                reader.problem(MAP_FILES[1], f"line {n}", f"bad place row: {exc}")
+    return boundaries, places
+
+
+def _read_records(reader: _Reader, sources: list[SourceDoc]) -> dict[str, list[Record]]:
+    records: dict[str, list[Record]] = {name: [] for name in KINDS}
+    folder = reader.root / "records"
+    for file in RECORD_FILES:
+        path = folder / file
+        rel = f"records/{file}"
+        if not path.exists():
+            reader.problem(rel, "", "is missing")
+            continue
+        data = reader.toml(path)
+        if data is None:
+            continue
+        kinds = [k for k in KINDS.values() if k.file == file]
+        known = {k.key for k in kinds}
+        for key in data:
+            if key not in known:
+                reader.problem(rel, "", f"unknown section {key!r} (expected: "
+                               + ", ".join(sorted(known)) + ")")
+        for kind in kinds:
+            raw = data.get(kind.key)
+            if raw is None:
+                header = f"[{kind.key}]" if kind.single else f"[[{kind.key}]]"
+                reader.problem(rel, "", f"has no {header} records")
+                continue
+            rows = [raw] if kind.single else raw
+            if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+                reader.problem(rel, "", f"{kind.key!r} must be "
+                               + ("a table" if kind.single else "an array of tables"))
+                continue
+            for row in rows:
+                record = Record(kind.name, rel, row)
+                _check_record(reader, kind, record, sources)
+                records[kind.name].append(record)
+    return records
+
+
+def _check_record(reader: _Reader, kind: Kind, record: Record, sources: list[SourceDoc]) -> None:
+    spec = kind.all_fields()
+    data = record.data
+    where = record.label()
+    ident = data.get("id")
+    if not isinstance(ident, str) or not SLUG.match(ident):
+        reader.problem(record.file, where, "id must be a slug (lowercase letters, digits and "
+                       "hyphens, starting with a letter)")
+    for name, value in data.items():
+        field_spec = spec.get(name)
+        if field_spec is None:
+            reader.problem(record.file, where, f"unknown field {name!r}")
+        elif (why := _check_value(name, field_spec, value)) is not None:
+            reader.problem(record.file, where, why)
+    for name, field_spec in spec.items():
+        if field_spec.required and name not in data:
+            reader.problem(record.file, where, f"missing required field {name!r}")
+    if kind.provenance:
+        quotes = data.get("quote")
+        cites = data.get("cite")
+        if not quotes and not cites:
+            reader.problem(record.file, where, "has no provenance: give a 'quote' from a "
+                           "source document or 'cite' a citation id")
+        if isinstance(quotes, (str, list)):
+            for quote in [quotes] if isinstance(quotes, str) else quotes:
+                if not isinstance(quote, str):
+                    continue
+                span = _find_quote(quote, sources)
+                if span is None:
+                    reader.problem(record.file, where, _quote_problem(quote, sources))
+                record.quotes.append((quote, span))
+
+
+def _check_references(reader: _Reader, inputs: Inputs) -> None:
+    ids: dict[str, set[str]] = {}
+    for kind, rows in inputs.records.items():
+        seen: dict[str, Record] = {}
+        for record in rows:
+            if record.id in seen:
+                reader.problem(record.file, record.label(), "duplicate id (defined more than once)")
+            seen[record.id] = record
+        ids[kind] = set(seen)
+    boundary_names = {b["name"] for b in inputs.boundaries}
+    for kind_name, rows in inputs.records.items():
+        spec = KINDS[kind_name].all_fields()
+        for record in rows:
+            for name, field_spec in spec.items():
+                value = record.data.get(name)
+                if value is None:
+                    continue
+                if field_spec.type in ("ref", "refs"):
+                    targets = [value] if isinstance(value, str) else value
+                    known = ids.get(field_spec.target, set())
+                    for target in targets if isinstance(targets, list) else []:
+                        if isinstance(target, str) and target not in known:
+                            reader.problem(record.file, record.label(),
+                                           f"{name} refers to unknown {field_spec.target} "
+                                           f"{target!r}")
+                elif field_spec.type == "place" and value not in inputs.places:
+                    reader.problem(record.file, record.label(),
+                                   f"{name} {value!r} is not a place in map/places.csv")
+                elif field_spec.type == "boundary" and value not in boundary_names:
+                    reader.problem(record.file, record.label(),
+                                   f"{name} {value!r} is not a boundary in "
+                                   "map/boundaries.geojson")
+    for record in inputs.records["era"]:
+        start, end = record.data.get("start"), record.data.get("end")
+        if isinstance(start, str) and isinstance(end, str) and end < start[: len(end)]:
+            reader.problem(record.file, record.label(), f"ends ({end}) before it starts ({start})")
+
+
+def load_inputs(root: Path) -> Inputs:
+    """Read and check everything under ``root``; raise BuildError listing every problem."""
+    reader = _Reader(root)
+    if not root.is_dir():
+        raise BuildError([Problem(str(root), "", "resources folder not found")])
+    sources = _read_sources(reader)
+    boundaries, places = _read_map(reader)
+    records = _read_records(reader, sources)
+    inputs = Inputs(sources, records, boundaries, places, reader.hashes)
+    _check_references(reader, inputs)
+    if reader.problems:
+        raise BuildError(reader.problems)
+    return inputs

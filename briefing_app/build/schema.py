@@ -1,0 +1,254 @@
+"""The curated record kinds: where each lives, its fields, their types and what they refer to.
+
+Adding a field to a record kind starts here (and in the table writer in ``database.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ESTIMATIVE_WORDS = (
+    "almost certainly",
+    "very likely",
+    "likely",
+    "roughly even chance",
+    "unlikely",
+    "very unlikely",
+    "almost no chance",
+)
+CONFIDENCE_LEVELS = ("low", "moderate", "high")
+ACTOR_KINDS = (
+    "country",
+    "province",
+    "multilateral",
+    "initiative",
+    "company",
+    "state-body",
+    "armed-group",
+)
+REGION_KINDS = ("province", "territory")
+EVENT_CATEGORIES = (
+    "diplomacy",
+    "investment",
+    "policy",
+    "security",
+    "export-control",
+    "legal",
+    "trade",
+)
+CHART_SERIES = ("mining", "processing")
+SCALE = (1, 2, 3, 4, 5)
+
+
+@dataclass(frozen=True)
+class F:
+    """One field: its type and whether it must be present.
+
+    Types: ``text``, ``number``, ``scale`` (an integer 1-5), ``date``, ``texts`` (list of text),
+    ``enum`` (one of ``choices``), ``ref``/``refs`` (id(s) of kind ``target``), ``place``
+    (a gazetteer place name), ``boundary`` (a boundary name in the map data).
+    """
+
+    type: str
+    required: bool = False
+    choices: tuple[object, ...] = ()
+    target: str = ""
+
+
+def req(type_: str, **kw: object) -> F:
+    return F(type_, True, **kw)  # type: ignore[arg-type]
+
+
+def opt(type_: str, **kw: object) -> F:
+    return F(type_, False, **kw)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    file: str
+    key: str
+    fields: dict[str, F]
+    single: bool = False  # a TOML table rather than an array of tables
+    provenance: bool = True
+    title: str = "title"  # the field that names the item in lists
+
+    def all_fields(self) -> dict[str, F]:
+        common = {"id": req("text")}
+        if self.provenance:
+            common |= {"quote": opt("quotes"), "cite": opt("refs", target="citation"),
+                       "caveat": opt("text")}
+        return common | self.fields
+
+
+KINDS: dict[str, Kind] = {
+    k.name: k
+    for k in (
+        Kind(
+            "citation",
+            "citations.toml",
+            "citation",
+            {
+                "title": req("text"),
+                "publisher": req("text"),
+                "date": opt("date"),
+                "url": req("text"),
+                "fact": req("text"),
+                "note": opt("text"),
+            },
+            provenance=False,
+        ),
+        Kind(
+            "overview",
+            "overview.toml",
+            "overview",
+            {"title": req("text"), "bluf": req("text")},
+            single=True,
+        ),
+        Kind(
+            "judgment",
+            "overview.toml",
+            "judgment",
+            {
+                "estimative": req("enum", choices=ESTIMATIVE_WORDS),
+                "confidence": req("enum", choices=CONFIDENCE_LEVELS),
+                "text": req("text"),
+                "basis": req("text"),
+            },
+            title="text",
+        ),
+        Kind(
+            "figure",
+            "overview.toml",
+            "figure",
+            {
+                "label": req("text"),
+                "value": req("number"),
+                "value_high": opt("number"),
+                "unit": req("text"),
+                "measures": req("text"),
+                "as_of": opt("date"),
+                "chart_series": opt("enum", choices=CHART_SERIES),
+                "chart_label": opt("text"),
+            },
+            title="label",
+        ),
+        Kind(
+            "actor",
+            "actors.toml",
+            "actor",
+            {
+                "name": req("text"),
+                "short": req("text"),
+                "kind": req("enum", choices=ACTOR_KINDS),
+                "description": req("text"),
+            },
+            title="name",
+        ),
+        Kind(
+            "region",
+            "regions.toml",
+            "region",
+            {
+                "name": req("text"),
+                "kind": req("enum", choices=REGION_KINDS),
+                "capital": opt("place"),
+                "boundary": req("boundary"),
+                "area_km2": opt("number"),
+                "description": req("text"),
+            },
+            title="name",
+        ),
+        Kind(
+            "mineral",
+            "minerals.toml",
+            "mineral",
+            {
+                "name": req("text"),
+                "uses": req("text"),
+                "strategic": req("text"),
+                "occurrence": req("text"),
+                "regions": opt("refs", target="region"),
+            },
+            title="name",
+        ),
+        Kind(
+            "project",
+            "projects.toml",
+            "project",
+            {
+                "name": req("text"),
+                "region": opt("ref", target="region"),
+                "minerals": req("refs", target="mineral"),
+                "operator": opt("ref", target="actor"),
+                "place": opt("place"),
+                "place_note": opt("text"),
+                "status": req("text"),
+                "description": req("text"),
+            },
+            title="name",
+        ),
+        Kind(
+            "event",
+            "timeline.toml",
+            "event",
+            {
+                "date": req("date"),
+                "date_note": opt("text"),
+                "title": req("text"),
+                "summary": req("text"),
+                "category": req("enum", choices=EVENT_CATEGORIES),
+                "lane": req("ref", target="actor"),
+                "actors": req("refs", target="actor"),
+            },
+        ),
+        Kind(
+            "era",
+            "timeline.toml",
+            "era",
+            {
+                "title": req("text"),
+                "start": req("date"),
+                "end": opt("date"),
+                "lane": req("ref", target="actor"),
+                "description": req("text"),
+            },
+        ),
+        Kind(
+            "benefit",
+            "benefits.toml",
+            "benefit",
+            {"title": req("text"), "description": req("text")},
+        ),
+        Kind(
+            "risk",
+            "risks.toml",
+            "risk",
+            {
+                "title": req("text"),
+                "description": req("text"),
+                "likelihood": req("scale"),
+                "impact": req("scale"),
+                "justification": req("text"),
+                "indicators": req("texts"),
+                "mitigations": req("texts"),
+            },
+        ),
+    )
+}
+
+#: The record files, in the order they are read.
+RECORD_FILES: tuple[str, ...] = tuple(dict.fromkeys(k.file for k in KINDS.values()))
+
+
+#: Fields allowed in a source document's metadata file (``NAME.toml`` beside ``NAME.txt``).
+SOURCE_FIELDS: dict[str, F] = {
+    "id": opt("text"),
+    "title": opt("text"),
+    "kind": req("text"),
+    "publisher": opt("text"),
+    "author": opt("text"),
+    "date": opt("date"),
+    "url": opt("text"),
+    "origin": opt("text"),
+}

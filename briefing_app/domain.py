@@ -1,0 +1,353 @@
+"""Plain data objects that the store returns and the views and exports consume (no Qt, no SQL)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+#: Every kind of item a user can annotate, in the order the briefing presents them.
+ITEM_KINDS: tuple[str, ...] = (
+    "overview",
+    "judgment",
+    "figure",
+    "actor",
+    "region",
+    "mineral",
+    "project",
+    "event",
+    "era",
+    "benefit",
+    "risk",
+    "source",
+)
+
+#: The tab that shows each kind of item.
+KIND_TAB: dict[str, str] = {
+    "overview": "overview",
+    "judgment": "overview",
+    "figure": "overview",
+    "actor": "overview",
+    "benefit": "overview",
+    "region": "minerals",
+    "mineral": "minerals",
+    "project": "minerals",
+    "event": "timeline",
+    "era": "timeline",
+    "risk": "risks",
+    "source": "sources",
+    "passage": "sources",
+}
+
+PRECISIONS = ("year", "month", "day")
+
+
+@dataclass(frozen=True)
+class ItemRef:
+    """A stable handle on any annotatable item: ``KIND:ID``."""
+
+    kind: str
+    id: str
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.id}"
+
+    @classmethod
+    def parse(cls, text: str) -> ItemRef:
+        kind, sep, ident = text.partition(":")
+        if not sep or not ident or kind not in ITEM_KINDS:
+            raise ValueError(
+                f"{text!r} is not an item reference: expected KIND:ID with KIND one of "
+                + ", ".join(ITEM_KINDS)
+            )
+        return cls(kind, ident)
+
+
+@dataclass(frozen=True)
+class Item:
+    ref: ItemRef
+    title: str
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class PartialDate:
+    """A date known to a year, a month or a day (ISO text ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``)."""
+
+    iso: str
+
+    @property
+    def precision(self) -> str:
+        return PRECISIONS[self.iso.count("-")]
+
+    @property
+    def year(self) -> int:
+        return int(self.iso[:4])
+
+    def label(self) -> str:
+        """How the date reads to a user, never more precise than it is known."""
+        import calendar
+
+        parts = self.iso.split("-")
+        if len(parts) == 1:
+            return parts[0]
+        month = calendar.month_name[int(parts[1])]
+        if len(parts) == 2:
+            return f"{month} {parts[0]}"
+        return f"{int(parts[2])} {month} {parts[0]}"
+
+    def short_label(self) -> str:
+        import calendar
+
+        parts = self.iso.split("-")
+        if len(parts) == 1:
+            return parts[0]
+        month = calendar.month_abbr[int(parts[1])]
+        if len(parts) == 2:
+            return f"{month} {parts[0]}"
+        return f"{int(parts[2])} {month} {parts[0]}"
+
+
+@dataclass(frozen=True)
+class Citation:
+    id: str
+    title: str
+    publisher: str
+    date: str
+    url: str
+    fact: str
+    note: str = ""
+
+    def reference(self) -> str:
+        """One line a reader can follow: title, publisher, date, URL."""
+        bits = [f"\u201c{self.title}\u201d", self.publisher]
+        if self.date:
+            bits.append(PartialDate(self.date).label())
+        else:
+            bits.append("undated")
+        text = ", ".join(b for b in bits if b)
+        if self.note:
+            text += f" ({self.note})"
+        return f"{text}. {self.url}"
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where one claim of an item comes from: a quote in a source, or an external citation."""
+
+    kind: str  # "quote" or "citation"
+    source_id: str = ""
+    passage_id: str = ""
+    start: int = 0
+    end: int = 0
+    quote: str = ""
+    citation: Citation | None = None
+
+    def label(self) -> str:
+        if self.citation is not None:
+            return self.citation.reference()
+        return f"\u201c{self.quote}\u201d (source: {self.source_id})"
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    kind: str
+    text: str
+    publisher: str = ""
+    author: str = ""
+    date: str = ""
+    url: str = ""
+    origin: str = ""
+
+
+@dataclass(frozen=True)
+class Passage:
+    id: str
+    source_id: str
+    seq: int
+    start: int
+    end: int
+    role: str  # "title", "heading" or "body"
+    text: str
+
+
+@dataclass(frozen=True)
+class Overview:
+    id: str
+    title: str
+    bluf: str
+    caveat: str = ""
+
+
+@dataclass(frozen=True)
+class Judgment:
+    id: str
+    seq: int
+    estimative: str
+    confidence: str
+    text: str
+    basis: str
+    caveat: str = ""
+
+
+@dataclass(frozen=True)
+class Figure:
+    id: str
+    seq: int
+    label: str
+    value: float
+    unit: str
+    measures: str
+    value_high: float | None = None
+    as_of: str = ""
+    chart_series: str = ""
+    chart_label: str = ""
+    caveat: str = ""
+
+    def value_text(self) -> str:
+        def fmt(v: float) -> str:
+            return f"{v:,.0f}" if float(v).is_integer() else f"{v:,g}"
+
+        text = fmt(self.value)
+        if self.value_high is not None:
+            text += f"\u2013{fmt(self.value_high)}"
+        return text
+
+
+@dataclass(frozen=True)
+class Actor:
+    id: str
+    name: str
+    short: str
+    kind: str
+    description: str
+    caveat: str = ""
+
+
+@dataclass(frozen=True)
+class Region:
+    id: str
+    name: str
+    kind: str
+    boundary: str
+    description: str
+    centroid_lat: float
+    centroid_lon: float
+    area_km2_measured: float
+    capital: str = ""
+    capital_lat: float | None = None
+    capital_lon: float | None = None
+    area_km2: float | None = None
+    caveat: str = ""
+    minerals: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Mineral:
+    id: str
+    name: str
+    uses: str
+    strategic: str
+    occurrence: str
+    regions: tuple[str, ...] = ()
+    projects: tuple[str, ...] = ()
+    caveat: str = ""
+
+
+@dataclass(frozen=True)
+class Project:
+    id: str
+    name: str
+    status: str
+    description: str
+    place: str  # "" when the sources give no site: no map marker
+    lat: float | None
+    lon: float | None
+    place_note: str = ""
+    region: str = ""
+    operator: str = ""
+    minerals: tuple[str, ...] = ()
+    caveat: str = ""
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    date: PartialDate
+    title: str
+    summary: str
+    category: str
+    lane: str
+    actors: tuple[str, ...] = ()
+    date_note: str = ""
+    caveat: str = ""
+
+
+@dataclass(frozen=True)
+class Era:
+    id: str
+    title: str
+    start: PartialDate
+    lane: str
+    description: str
+    end: PartialDate | None = None
+    caveat: str = ""
+
+
+@dataclass(frozen=True)
+class Benefit:
+    id: str
+    seq: int
+    title: str
+    description: str
+    caveat: str = ""
+
+
+@dataclass(frozen=True)
+class Risk:
+    id: str
+    seq: int
+    title: str
+    description: str
+    likelihood: int
+    impact: int
+    justification: str
+    indicators: tuple[str, ...] = ()
+    mitigations: tuple[str, ...] = ()
+    caveat: str = ""
+
+    @property
+    def score(self) -> int:
+        return self.likelihood * self.impact
+
+
+@dataclass(frozen=True)
+class Boundary:
+    name: str
+    kind: str
+    # Each polygon is a list of rings; each ring a list of (lon, lat) pairs.
+    polygons: list[list[list[tuple[float, float]]]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str
+    lat: float
+    lon: float
+    admin1: str
+    source: str
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    kind: str  # an item kind, or "passage"
+    id: str
+    title: str
+    snippet: str
+    source_id: str = ""
+    start: int = 0
+    end: int = 0
+
+    @property
+    def group(self) -> str:
+        return self.kind

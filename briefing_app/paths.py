@@ -1,0 +1,46 @@
+"""Where the bundled data and the user's own workspace live.
+
+The bundled files are package data (``briefing_app.resources``), found with importlib.resources
+so they work from a checkout, an installed wheel and a frozen bundle alike. The workspace comes
+from platformdirs, overridable for tests and portable use.
+"""
+
+from __future__ import annotations
+
+import os
+from importlib.resources import files
+from pathlib import Path
+
+APP_NAME = "briefing-app"
+DATABASE_ENV = "BRIEFING_APP_DATABASE"
+WORKSPACE_ENV = "BRIEFING_APP_WORKSPACE"
+
+
+def resources_dir() -> Path:
+    """The folder holding sources, records, map data, icons and the built database."""
+    return Path(str(files("briefing_app.resources")))
+
+
+def bundled_database(override: str | os.PathLike[str] | None = None) -> Path:
+    """The briefing database: ``override``, else $BRIEFING_APP_DATABASE, else the bundled one."""
+    if override:
+        return Path(override)
+    if env := os.environ.get(DATABASE_ENV):
+        return Path(env)
+    return resources_dir() / "briefing.db"
+
+
+def workspace_dir(override: str | os.PathLike[str] | None = None) -> Path:
+    """The user's workspace folder: ``override``, else $BRIEFING_APP_WORKSPACE, else the
+    platform's user data folder."""
+    if override:
+        return Path(override)
+    if env := os.environ.get(WORKSPACE_ENV):
+        return Path(env)
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def icon_path(name: str = "briefing-app.svg") -> Path:
+    return resources_dir() / "icons" / name

@@ -1,0 +1,378 @@
+"""Read-only queries of the bundled briefing database, returning plain domain objects.
+
+Uses the standard library's sqlite3 only (sqlite-utils is for building), so opening the app does
+not pay for importing it. The database is opened with ``mode=ro`` and never written.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Callable
+from functools import cached_property, wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+from ..domain import (
+    Actor,
+    Benefit,
+    Boundary,
+    Citation,
+    Era,
+    Event,
+    Figure,
+    Item,
+    ItemRef,
+    Judgment,
+    Mineral,
+    Overview,
+    PartialDate,
+    Passage,
+    Place,
+    Project,
+    Provenance,
+    Region,
+    Risk,
+    SearchHit,
+    Source,
+)
+
+SCHEMA_VERSION = 1
+
+
+T = TypeVar("T")
+
+
+def _memoized(method: Callable[[BriefingStore], list[T]]) -> Callable[[BriefingStore], list[T]]:
+    """Cache a no-argument query: the bundled database is read-only, so results never change."""
+
+    @wraps(method)
+    def wrapper(self: BriefingStore) -> list[T]:
+        name = method.__name__
+        if name not in self._memo:
+            self._memo[name] = method(self)
+        return list(self._memo[name])
+
+    return wrapper
+
+
+class BundledDataError(Exception):
+    """The bundled database is missing, damaged or from another version of the app."""
+
+
+def _repair_hint() -> str:
+    return ("Reinstall Briefing to restore it, or, in a source checkout, run "
+            "`briefing-app build-db`.")
+
+
+class BriefingStore:
+    """The briefing's facts, sources and provenance, read from the bundled database."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise BundledDataError(
+                f"The briefing database is missing: {self.path}. {_repair_hint()}"
+            )
+        try:
+            self._conn = sqlite3.connect(
+                f"{self.path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False
+            )
+            self._conn.row_factory = sqlite3.Row
+            row = self._conn.execute(
+                "SELECT value FROM meta WHERE key = 'schema_version'"
+            ).fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise BundledDataError(
+                f"The briefing database is damaged or not a briefing database: {self.path} "
+                f"({exc}). {_repair_hint()}"
+            ) from exc
+        if row is None or row[0] != str(SCHEMA_VERSION):
+            found = row[0] if row else "none"
+            raise BundledDataError(
+                f"The briefing database {self.path} has schema version {found}; this version "
+                f"of Briefing reads version {SCHEMA_VERSION}. {_repair_hint()}"
+            )
+        self._index: dict[str, dict[str, Any]] | None = None
+        self._memo: dict[str, Any] = {}
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def index(self) -> dict[str, dict[str, Any]]:
+        """Every record by kind and id (the bundled data never changes while open)."""
+        if self._index is None:
+            self._index = {
+                "judgment": {x.id: x for x in self.judgments()},
+                "figure": {x.id: x for x in self.figures()},
+                "actor": {x.id: x for x in self.actors()},
+                "region": {x.id: x for x in self.regions()},
+                "mineral": {x.id: x for x in self.minerals()},
+                "project": {x.id: x for x in self.projects()},
+                "event": {x.id: x for x in self.events()},
+                "era": {x.id: x for x in self.eras()},
+                "benefit": {x.id: x for x in self.benefits()},
+                "risk": {x.id: x for x in self.risks()},
+            }
+        return self._index
+
+    def _all(self, sql: str, params: tuple[object, ...] = ()) -> list[sqlite3.Row]:
+        try:
+            return self._conn.execute(sql, params).fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise BundledDataError(
+                f"The briefing database {self.path} could not be read ({exc}). {_repair_hint()}"
+            ) from exc
+
+    # -- meta -------------------------------------------------------------------------------
+    def meta(self) -> dict[str, str]:
+        return {r["key"]: r["value"] for r in self._all("SELECT key, value FROM meta")}
+
+    def content_hash(self) -> str:
+        return self.meta().get("content_hash", "")
+
+    # -- the briefing -----------------------------------------------------------------------
+    def overview(self) -> Overview:
+        r = self._all("SELECT * FROM overview LIMIT 1")[0]
+        return Overview(r["id"], r["title"], r["bluf"], r["caveat"] or "")
+
+    @_memoized
+    def judgments(self) -> list[Judgment]:
+        return [
+            Judgment(r["id"], r["seq"], r["estimative"], r["confidence"], r["text"], r["basis"],
+                     r["caveat"] or "")
+            for r in self._all("SELECT * FROM judgments ORDER BY seq")
+        ]
+
+    @_memoized
+    def figures(self) -> list[Figure]:
+        return [
+            Figure(r["id"], r["seq"], r["label"], r["value"], r["unit"], r["measures"],
+                   r["value_high"], r["as_of"] or "", r["chart_series"] or "",
+                   r["chart_label"] or "", r["caveat"] or "")
+            for r in self._all("SELECT * FROM figures ORDER BY seq")
+        ]
+
+    @cached_property
+    def _actors(self) -> dict[str, Actor]:
+        return {
+            r["id"]: Actor(r["id"], r["name"], r["short"], r["kind"], r["description"],
+                           r["caveat"] or "")
+            for r in self._all("SELECT * FROM actors ORDER BY seq")
+        }
+
+    def actors(self) -> list[Actor]:
+        return list(self._actors.values())
+
+    def actor(self, actor_id: str) -> Actor | None:
+        return self._actors.get(actor_id)
+
+    @_memoized
+    def benefits(self) -> list[Benefit]:
+        return [
+            Benefit(r["id"], r["seq"], r["title"], r["description"], r["caveat"] or "")
+            for r in self._all("SELECT * FROM benefits ORDER BY seq")
+        ]
+
+    @_memoized
+    def risks(self) -> list[Risk]:
+        return [
+            Risk(r["id"], r["seq"], r["title"], r["description"], r["likelihood"], r["impact"],
+                 r["justification"], tuple(json.loads(r["indicators"])),
+                 tuple(json.loads(r["mitigations"])), r["caveat"] or "")
+            for r in self._all("SELECT * FROM risks ORDER BY seq")
+        ]
+
+    # -- regions, minerals, projects ---------------------------------------------------------
+    @_memoized
+    def regions(self) -> list[Region]:
+        links: dict[str, list[str]] = {}
+        for r in self._all("SELECT region_id, mineral_id FROM region_minerals ORDER BY rowid"):
+            links.setdefault(r["region_id"], []).append(r["mineral_id"])
+        rows = self._all(
+            "SELECT regions.*, places.lat AS cap_lat, places.lon AS cap_lon FROM regions "
+            "LEFT JOIN places ON places.name = regions.capital ORDER BY seq"
+        )
+        return [
+            Region(r["id"], r["name"], r["kind"], r["boundary"], r["description"],
+                   r["centroid_lat"], r["centroid_lon"], r["area_km2_measured"],
+                   r["capital"] or "", r["cap_lat"], r["cap_lon"], r["area_km2"],
+                   r["caveat"] or "", tuple(links.get(r["id"], ())))
+            for r in rows
+        ]
+
+    @_memoized
+    def minerals(self) -> list[Mineral]:
+        regions: dict[str, list[str]] = {}
+        for r in self._all("SELECT region_id, mineral_id FROM region_minerals ORDER BY rowid"):
+            regions.setdefault(r["mineral_id"], []).append(r["region_id"])
+        projects: dict[str, list[str]] = {}
+        for r in self._all(
+            "SELECT pm.project_id, pm.mineral_id FROM project_minerals pm "
+            "JOIN projects p ON p.id = pm.project_id ORDER BY p.seq"
+        ):
+            projects.setdefault(r["mineral_id"], []).append(r["project_id"])
+        return [
+            Mineral(r["id"], r["name"], r["uses"], r["strategic"], r["occurrence"],
+                    tuple(regions.get(r["id"], ())), tuple(projects.get(r["id"], ())),
+                    r["caveat"] or "")
+            for r in self._all("SELECT * FROM minerals ORDER BY seq")
+        ]
+
+    @_memoized
+    def projects(self) -> list[Project]:
+        minerals: dict[str, list[str]] = {}
+        for r in self._all("SELECT project_id, mineral_id FROM project_minerals ORDER BY rowid"):
+            minerals.setdefault(r["project_id"], []).append(r["mineral_id"])
+        rows = self._all(
+            "SELECT projects.*, places.lat, places.lon FROM projects "
+            "LEFT JOIN places ON places.name = projects.place ORDER BY seq"
+        )
+        return [
+            Project(r["id"], r["name"], r["status"], r["description"], r["place"] or "", r["lat"],
+                    r["lon"], r["place_note"] or "", r["region_id"] or "",
+                    r["operator_id"] or "", tuple(minerals.get(r["id"], ())), r["caveat"] or "")
+            for r in rows
+        ]
+
+    @_memoized
+    def boundaries(self) -> list[Boundary]:
+        return [
+            Boundary(r["name"], r["kind"],
+                     [[[(p[0], p[1]) for p in ring] for ring in poly]
+                      for poly in json.loads(r["geometry"])])
+            for r in self._all("SELECT name, kind, geometry FROM boundaries ORDER BY seq")
+        ]
+
+    @_memoized
+    def places(self) -> list[Place]:
+        return [
+            Place(r["name"], r["lat"], r["lon"], r["admin1"], r["source"])
+            for r in self._all("SELECT * FROM places ORDER BY name")
+        ]
+
+    # -- timeline ----------------------------------------------------------------------------
+    @_memoized
+    def events(self) -> list[Event]:
+        actors: dict[str, list[str]] = {}
+        for r in self._all("SELECT event_id, actor_id FROM event_actors ORDER BY rowid"):
+            actors.setdefault(r["event_id"], []).append(r["actor_id"])
+        return [
+            Event(r["id"], PartialDate(r["date"]), r["title"], r["summary"], r["category"],
+                  r["lane"], tuple(actors.get(r["id"], ())), r["date_note"] or "",
+                  r["caveat"] or "")
+            for r in self._all("SELECT * FROM events ORDER BY start_date, seq")
+        ]
+
+    @_memoized
+    def eras(self) -> list[Era]:
+        return [
+            Era(r["id"], r["title"], PartialDate(r["start"]), r["lane"], r["description"],
+                PartialDate(r["end"]) if r["end"] else None, r["caveat"] or "")
+            for r in self._all("SELECT * FROM eras ORDER BY start_date, seq")
+        ]
+
+    # -- sources and provenance --------------------------------------------------------------
+    @_memoized
+    def sources(self) -> list[Source]:
+        return [
+            Source(r["id"], r["title"], r["kind"], r["text"], r["publisher"] or "",
+                   r["author"] or "", r["date"] or "", r["url"] or "", r["origin"] or "")
+            for r in self._all("SELECT * FROM sources ORDER BY seq")
+        ]
+
+    def source(self, source_id: str) -> Source | None:
+        return next((s for s in self.sources() if s.id == source_id), None)
+
+    def passages(self, source_id: str) -> list[Passage]:
+        return [
+            Passage(r["id"], r["source_id"], r["seq"], r["start"], r["end"], r["role"],
+                    r["text"])
+            for r in self._all("SELECT * FROM passages WHERE source_id = ? ORDER BY seq",
+                               (source_id,))
+        ]
+
+    @cached_property
+    def _citations(self) -> dict[str, Citation]:
+        return {
+            r["id"]: Citation(r["id"], r["title"], r["publisher"], r["date"] or "", r["url"],
+                              r["fact"], r["note"] or "")
+            for r in self._all("SELECT * FROM citations ORDER BY seq")
+        }
+
+    def citations(self) -> list[Citation]:
+        return list(self._citations.values())
+
+    def provenance(self, ref: ItemRef) -> list[Provenance]:
+        out = []
+        for r in self._all(
+            "SELECT * FROM provenance WHERE item_kind = ? AND item_id = ? ORDER BY seq",
+            (ref.kind, ref.id),
+        ):
+            if r["kind"] == "quote":
+                out.append(Provenance("quote", r["source_id"], r["passage_id"], r["start"],
+                                      r["end"], r["quote"]))
+            else:
+                out.append(Provenance("citation", citation=self._citations[r["citation_id"]]))
+        return out
+
+    def all_provenance(self) -> dict[ItemRef, list[Provenance]]:
+        out: dict[ItemRef, list[Provenance]] = {}
+        for r in self._all("SELECT * FROM provenance ORDER BY item_kind, item_id, seq"):
+            ref = ItemRef(r["item_kind"], r["item_id"])
+            if r["kind"] == "quote":
+                p = Provenance("quote", r["source_id"], r["passage_id"], r["start"], r["end"],
+                               r["quote"])
+            else:
+                p = Provenance("citation", citation=self._citations[r["citation_id"]])
+            out.setdefault(ref, []).append(p)
+        return out
+
+    # -- items and search --------------------------------------------------------------------
+    def items(self, kind: str | None = None) -> list[Item]:
+        order = "CASE kind " + " ".join(
+            f"WHEN '{k}' THEN {i}" for i, k in enumerate(
+                ("overview", "judgment", "figure", "actor", "region", "mineral", "project",
+                 "event", "era", "benefit", "risk", "source"))
+        ) + " END"
+        if kind is None:
+            rows = self._all(f"SELECT * FROM items ORDER BY {order}, seq")
+        else:
+            rows = self._all("SELECT * FROM items WHERE kind = ? ORDER BY seq", (kind,))
+        return [Item(ItemRef(r["kind"], r["id"]), r["title"], r["text"]) for r in rows]
+
+    def item(self, ref: ItemRef) -> Item | None:
+        rows = self._all("SELECT * FROM items WHERE kind = ? AND id = ?", (ref.kind, ref.id))
+        return Item(ref, rows[0]["title"], rows[0]["text"]) if rows else None
+
+    def search(self, query: str, limit: int = 200) -> list[SearchHit]:
+        """Full-text search; any user text is safe (it is turned into quoted prefix terms)."""
+        match = fts_query(query)
+        if not match:
+            return []
+        rows = self._all(
+            "SELECT s.kind, s.item_id, s.source_id, s.start, s.end, s.title, "
+            "snippet(search_fts, 1, '\u2039', '\u203a', '\u2026', 12) AS snip "
+            "FROM search_fts JOIN search s ON s.rowid = search_fts.rowid "
+            "WHERE search_fts MATCH ? ORDER BY bm25(search_fts, 4.0, 1.0) LIMIT ?",
+            (match, limit),
+        )
+        return [
+            SearchHit(r["kind"], r["item_id"], r["title"], r["snip"] or "",
+                      r["source_id"] or "", r["start"] or 0, r["end"] or 0)
+            for r in rows
+        ]
+
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def fts_query(text: str) -> str:
+    """Turn what a user typed into a safe FTS5 query: every word must match, as a prefix.
+
+    FTS5 syntax in user input (quotes, AND/OR/NOT alone, ``*``, parentheses, column filters)
+    would raise errors; words are extracted and quoted instead, so any input is a valid query.
+    """
+    words = _WORD.findall(text)
+    return " ".join(f'"{w}"*' for w in words[:32])

@@ -1,0 +1,1 @@
+"""Package data: source documents, curated records, map data, icons and the built database."""

@@ -1,0 +1,48 @@
+"""Shared fixtures: every test works on copies under tmp_path, never on the user's files."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from briefing_app.paths import resources_dir
+
+ROOT = Path(__file__).resolve().parents[1]
+RESOURCES = resources_dir()
+SHIPPED_DB = RESOURCES / "briefing.db"
+
+# Tests never touch the user's real workspace or a real display.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_workspace(tmp_path_factory: pytest.TempPathFactory,
+                        monkeypatch: pytest.MonkeyPatch) -> None:
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("BRIEFING_APP_WORKSPACE", str(home / "workspace"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.delenv("BRIEFING_APP_DATABASE", raising=False)
+
+
+@pytest.fixture
+def resources_copy(tmp_path: Path) -> Path:
+    """A writable copy of the shipped build inputs (without the built database)."""
+    dest = tmp_path / "resources"
+    shutil.copytree(RESOURCES, dest, ignore=shutil.ignore_patterns("*.db", "__pycache__"))
+    return dest
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None,
+            cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the real command line in a subprocess, as a user would."""
+    full_env = os.environ | (env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "briefing_app", *args],
+        capture_output=True, text=True, env=full_env, cwd=cwd or ROOT, timeout=300,
+    )

@@ -1,0 +1,139 @@
+"""Bad build input gets a clear `file: record id: what is wrong`, exit 2, and no damage."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from briefing_app.build.database import build_database
+
+from .conftest import run_cli
+
+EVENT = '''
+[[event]]
+id = "test-event"
+date = "2025-09-08"
+title = "A test event"
+summary = "Written for the test."
+category = "diplomacy"
+lane = "united-states"
+actors = ["united-states"]
+quote = "US Seeks Pakistan Minerals to Counter China Control"
+'''
+
+
+def _append(resources: Path, file: str, text: str) -> None:
+    path = resources / "records" / file
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+CASES = {
+    "unknown field": (
+        "timeline.toml", EVENT + 'colour = "red"\n',
+        "records/timeline.toml: event test-event: unknown field 'colour'"),
+    "missing provenance": (
+        "timeline.toml", EVENT.replace('quote = "US Seeks Pakistan Minerals to Counter China '
+                                       'Control"\n', ""),
+        "records/timeline.toml: event test-event: has no provenance"),
+    "quote not in any source": (
+        "timeline.toml", EVENT.replace("Counter China Control", "Counter China Entirely"),
+        "records/timeline.toml: event test-event: quote 'US Seeks Pakistan Minerals to Counter "
+        "China Entirely' is not found in any source document"),
+    "quote with curly apostrophes": (
+        "timeline.toml", EVENT.replace("US Seeks Pakistan Minerals to Counter China Control",
+                                       "challenge China\u2019s overwhelming dominance"),
+        "differs in quote marks, dashes, spacing or case"),
+    "dangling reference": (
+        "timeline.toml", EVENT.replace('actors = ["united-states"]',
+                                       'actors = ["united-states", "atlantis"]'),
+        "records/timeline.toml: event test-event: actors refers to unknown actor 'atlantis'"),
+    "dangling citation": (
+        "timeline.toml", EVENT + 'cite = ["no-such-citation"]\n',
+        "records/timeline.toml: event test-event: cite refers to unknown citation "
+        "'no-such-citation'"),
+    "bad date": (
+        "timeline.toml", EVENT.replace("2025-09-08", "2025-02-30"),
+        "records/timeline.toml: event test-event: field 'date': '2025-02-30' is not a valid date"),
+    "date in the wrong form": (
+        "timeline.toml", EVENT.replace("2025-09-08", "8 Sep 2025"),
+        "records/timeline.toml: event test-event: field 'date': '8 Sep 2025' is not a date"),
+    "duplicate id": (
+        "timeline.toml", EVENT + EVENT,
+        "records/timeline.toml: event test-event: duplicate id"),
+    "rating outside 1-5": (
+        "risks.toml", '''
+[[risk]]
+id = "test-risk"
+title = "t"
+description = "d"
+likelihood = 7
+impact = 2
+justification = "j"
+indicators = ["i"]
+mitigations = ["m"]
+quote = "Infrastructure limitations in remote mining regions"
+''', "records/risks.toml: risk test-risk: field 'likelihood' must be a whole number from 1 to 5"),
+    "invalid TOML": (
+        "benefits.toml", "\n[[benefit]\nid = 'x'\n", "records/benefits.toml: is not valid TOML"),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_bad_record_fails_cleanly(case: str, resources_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "briefing.db"
+    build_database(resources_copy, out)
+    before = out.read_bytes()
+    file, text, expected = CASES[case]
+    _append(resources_copy, file, text)
+    result = run_cli("build-db", "--resources", str(resources_copy), "--output", str(out))
+    assert result.returncode == 2, result.stderr
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "left untouched" in result.stderr
+    assert out.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def _replace_source(resources: Path, data: bytes) -> None:
+    (resources / "sources" / "us-seeks-pakistan-minerals.txt").write_bytes(data)
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b"\xff\xfe not utf-8 \x80", "sources/us-seeks-pakistan-minerals.txt: is not UTF-8 text"),
+        (b"", "sources/us-seeks-pakistan-minerals.txt: is empty"),
+        (b"a" * (6 * 1024 * 1024), "sources/us-seeks-pakistan-minerals.txt: file is too large"),
+    ],
+    ids=["not-utf8", "empty", "huge"],
+)
+def test_bad_source_document_fails_cleanly(data: bytes, expected: str, resources_copy: Path,
+                                           tmp_path: Path) -> None:
+    out = tmp_path / "briefing.db"
+    build_database(resources_copy, out)
+    before = out.read_bytes()
+    _replace_source(resources_copy, data)
+    result = run_cli("build-db", "--resources", str(resources_copy), "--output", str(out))
+    assert result.returncode == 2
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr
+    assert out.read_bytes() == before
+
+
+def test_source_without_metadata_is_named(resources_copy: Path, tmp_path: Path) -> None:
+    (resources_copy / "sources" / "orphan.txt").write_text("Orphan\n\nText.\n", encoding="utf-8")
+    result = run_cli("build-db", "--resources", str(resources_copy),
+                     "--output", str(tmp_path / "x.db"))
+    assert result.returncode == 2
+    assert "sources/orphan.txt: has no metadata file orphan.toml beside it" in result.stderr
+    assert not (tmp_path / "x.db").exists()
+
+
+def test_all_problems_are_reported_at_once(resources_copy: Path, tmp_path: Path) -> None:
+    _append(resources_copy, "timeline.toml", EVENT + 'colour = "red"\n' + EVENT)
+    result = run_cli("build-db", "--resources", str(resources_copy),
+                     "--output", str(tmp_path / "x.db"))
+    assert result.returncode == 2
+    assert "unknown field 'colour'" in result.stderr
+    assert "duplicate id" in result.stderr

@@ -1,0 +1,102 @@
+"""The command line: version, help on every command, items listing, clean errors."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from briefing_app import __version__
+from briefing_app.cli import build_parser
+from briefing_app.domain import ITEM_KINDS
+
+from .conftest import run_cli
+
+
+def _commands() -> list[str]:
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    return sorted(sub.choices)  # type: ignore[arg-type]
+
+
+def test_version() -> None:
+    result = run_cli("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"briefing-app {__version__}"
+
+
+@pytest.mark.parametrize("command", _commands())
+def test_every_command_has_help_with_an_example(command: str) -> None:
+    result = run_cli(command, "--help")
+    assert result.returncode == 0
+    assert "usage: briefing-app" in result.stdout
+    assert "Example: briefing-app" in result.stdout
+
+
+def test_items_lists_every_kind_as_kind_id_tab_title() -> None:
+    result = run_cli("items")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    pattern = re.compile(r"^({}):[a-z][a-z0-9-]*(/[a-z0-9]+)?\t\S.*$".format("|".join(ITEM_KINDS)))
+    bad = [line for line in lines if not pattern.match(line)]
+    assert bad == []
+    kinds = [line.split(":", 1)[0] for line in lines]
+    assert kinds.count("event") >= 25
+    assert kinds.count("mineral") >= 8
+    assert kinds.count("region") >= 2
+    assert kinds.count("risk") >= 6
+    assert kinds.count("benefit") >= 4
+    assert set(kinds) == set(ITEM_KINDS)
+
+
+def test_items_filters_by_kind() -> None:
+    result = run_cli("items", "--kind", "risk")
+    assert result.returncode == 0
+    assert {line.split(":")[0] for line in result.stdout.splitlines()} == {"risk"}
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--no-such-option"], "unrecognized arguments"),
+        (["items", "--kind", "planet"], "invalid choice"),
+        (["no-such-command"], "invalid choice"),
+    ],
+)
+def test_usage_errors_are_one_message_and_status_2(args: list[str], fragment: str) -> None:
+    result = run_cli(*args)
+    assert result.returncode == 2
+    assert fragment in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_database_is_a_clear_error(tmp_path: Path) -> None:
+    missing = tmp_path / "nope.db"
+    result = run_cli("items", "--database", str(missing))
+    assert result.returncode == 1
+    assert f"The briefing database is missing: {missing}" in result.stderr
+    assert "Reinstall Briefing" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_damaged_database_is_a_clear_error(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"this is not sqlite" * 100)
+    result = run_cli("items", "--database", str(bad))
+    assert result.returncode == 1
+    assert "damaged" in result.stderr and str(bad) in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_cli_module_does_not_import_qt() -> None:
+    result = run_cli("items", "--kind", "benefit", env={"PYTHONVERBOSE": "0"})
+    assert result.returncode == 0
+    import subprocess
+    import sys
+    code = ("import sys, briefing_app.cli as c; c.main(['items', '--kind', 'region']); "
+            "bad = [m for m in ('PySide6', 'pyqtgraph', 'numpy', 'sqlite_utils', 'docx') "
+            "if m in sys.modules]; print('LOADED', bad)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert "LOADED []" in out
