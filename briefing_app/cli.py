@@ -92,6 +92,13 @@ def cmd_items(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_gui(args: argparse.Namespace) -> int:
+    """Open the briefing window."""
+    from .ui.app import run
+
+    return run(args, started=_T0)
+
+
 # -- parser -----------------------------------------------------------------------------------
 def _add_data_options(p: argparse.ArgumentParser, workspace: bool = True) -> None:
     p.add_argument("--database", metavar="FILE",
@@ -108,7 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="Offline briefing: the US push for a critical-minerals partnership with "
                     "Pakistan to counter China's dominance of mineral supply chains.",
-        epilog=f"Example: {PROG} items --kind event",
+        epilog=f"With no command, opens the window. Example: {PROG} items --kind event",
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -122,6 +129,11 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(func=func)
         commands[name] = func
         return p
+
+    p = add("gui", cmd_gui, "gui --workspace ~/briefing-work")
+    _add_data_options(p)
+    p.add_argument("--smoke", action="store_true",
+                   help="open the window, print the time to its first paint, and exit")
 
     p = add("build-db", cmd_build_db, "build-db --check")
     p.add_argument("--check", action="store_true",
@@ -137,7 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--kind", choices=ITEM_KINDS, help="list only items of this kind")
     _add_data_options(p, workspace=False)
 
-    parser.set_defaults(func=lambda _a: (parser.print_help(), 0)[1])
+    parser.set_defaults(func=cmd_gui, smoke=False, database=None, workspace=None)
     return parser
 
 

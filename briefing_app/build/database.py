@@ -333,11 +333,17 @@ def _write(db: sqlite_utils.Database, inputs: Inputs) -> dict[str, int]:
          "end": int, "title": str, "body": str},
         pk="rowid",
     )
+    # An item is also found by the words of the passages it quotes.
+    quoted: dict[tuple[str, str], list[str]] = {}
+    for prov in prov_rows:
+        if prov["kind"] == "quote":
+            quoted.setdefault((prov["item_kind"], prov["item_id"]), []).append(prov["quote"])
     search_rows: list[dict[str, Any]] = []
     for row in item_rows:
+        body = row["text"] if row["kind"] != "source" else ""
+        body = "\n".join([body, *quoted.get((row["kind"], row["id"]), [])])
         search_rows.append({"kind": row["kind"], "item_id": row["id"], "source_id": None,
-                            "start": None, "end": None, "title": row["title"],
-                            "body": row["text"] if row["kind"] != "source" else ""})
+                            "start": None, "end": None, "title": row["title"], "body": body})
     titles = {doc.id: doc.title for doc in inputs.sources}
     for row in passage_rows:
         search_rows.append({"kind": "passage", "item_id": row["id"],

@@ -1,0 +1,80 @@
+"""Start the Qt application: open the stores, show the main window, report the first paint."""
+
+from __future__ import annotations
+
+import sys
+import time
+from argparse import Namespace
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from ..paths import bundled_database, icon_path
+from ..store.briefing import BriefingStore, BundledDataError
+
+ORG = "Briefing"
+APP = "briefing-app"
+
+
+class _FirstPaint(QObject):
+    """Calls back once, right after the window's first paint has been processed."""
+
+    def __init__(self, callback):  # type: ignore[no-untyped-def]
+        super().__init__()
+        self._callback = callback
+        self._done = False
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if not self._done and event.type() == QEvent.Type.Paint:
+            self._done = True
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self._callback)
+        return False
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(argv or sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setOrganizationName(ORG)
+    app.setApplicationName(APP)
+    app.setApplicationDisplayName("Briefing")
+    from .. import __version__
+
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName(APP)
+    app.setWindowIcon(QIcon(str(icon_path())))
+    return app
+
+
+def run(args: Namespace, started: float) -> int:
+    app = make_application()
+    try:
+        store = BriefingStore(bundled_database(getattr(args, "database", None)))
+    except BundledDataError as exc:
+        print(f"briefing-app: {exc}", file=sys.stderr)
+        if not args.smoke and app.platformName() not in ("offscreen", "minimal"):
+            QMessageBox.critical(None, "Briefing cannot start", str(exc))
+        return 1
+
+    from .main_window import MainWindow
+
+    override = getattr(args, "workspace", None)
+    window = MainWindow(store, Path(override) if override else None)
+
+    def first_paint() -> None:
+        elapsed = (time.perf_counter() - started) * 1000
+        window.after_first_paint(deferred_views=not args.smoke)
+        if args.smoke:
+            print(f"first paint after {elapsed:.0f} ms", flush=True)
+            window.close()
+            app.quit()
+
+    painter = _FirstPaint(first_paint)
+    window.installEventFilter(painter)
+    window.show()
+    status = app.exec()
+    return int(status)

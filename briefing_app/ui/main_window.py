@@ -1,0 +1,327 @@
+"""The main window: tabs built on first view, menus and shortcuts, details dock, search, state.
+
+Only the Overview tab is built before the first paint; every other tab (and pyqtgraph with it)
+is imported and built the first time the user opens it.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QTabWidget,
+    QToolBar,
+    QWidget,
+)
+
+from ..domain import KIND_TAB, ItemRef
+from ..store.briefing import BriefingStore
+from .detail import DetailPane
+from .session import Session
+
+#: (key, title, module, class): the tabs in order; Ctrl+1.. opens them.
+TABS: tuple[tuple[str, str, str, str], ...] = (
+    ("overview", "&Overview", "overview_tab", "OverviewTab"),
+    ("minerals", "Regional &Minerals", "minerals_tab", "MineralsTab"),
+    ("timeline", "Geopolitics &Timeline", "timeline_tab", "TimelineTab"),
+    ("risks", "&Risk Checklist", "risks_tab", "RisksTab"),
+    ("sources", "&Sources", "sources_tab", "SourcesTab"),
+)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, store: BriefingStore, workspace_folder: Path | None = None):
+        super().__init__()
+        self.session = Session(store, workspace_folder, self)
+        self.setObjectName("MainWindow")
+        self.setWindowTitle("Briefing \u2014 US\u2013Pakistan critical minerals")
+        self.setMinimumSize(720, 480)
+        self._tab_widgets: dict[str, QWidget] = {}
+        self._painted = False
+
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("tabs")
+        self.tabs.setDocumentMode(True)
+        self.tabs.setAccessibleName("Briefing sections")
+        for key, title, _module, _cls in TABS:
+            placeholder = QWidget()
+            placeholder.setObjectName(f"placeholder-{key}")
+            self.tabs.addTab(placeholder, title)
+        self.setCentralWidget(self.tabs)
+
+        self.detail = DetailPane(self.session, self)
+        self.detail_dock = QDockWidget("Details && sources", self)
+        self.detail_dock.setObjectName("detailDock")
+        self.detail_dock.setWidget(self.detail)
+        self.detail.setMinimumWidth(240)
+        self.detail_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                                     | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.detail_dock)
+        self.search_dock: QDockWidget | None = None
+
+        self._build_search_bar()
+        self._build_menus()
+        self.status = QLabel("")
+        self.statusBar().addWidget(self.status, 1)
+        self.session.undo_stack.indexChanged.connect(self._show_undo_state)
+
+        self.session.openRequested.connect(self.open_item)
+        self.session.sourceRequested.connect(self.show_source)
+        self.session.citationRequested.connect(self.show_citation)
+        self.tabs.currentChanged.connect(self._on_tab_changed)
+
+        self._restore_settings()
+        self._ensure_tab(self.tabs.currentIndex())
+
+    # -- construction ------------------------------------------------------------------------
+    def _build_search_bar(self) -> None:
+        bar = QToolBar("Search", self)
+        bar.setObjectName("searchBar")
+        bar.setMovable(False)
+        self.search_field = QLineEdit(bar)
+        self.search_field.setObjectName("searchField")
+        self.search_field.setPlaceholderText("Search the briefing and its sources (Ctrl+F)")
+        self.search_field.setAccessibleName("Search")
+        self.search_field.setClearButtonEnabled(True)
+        self.search_field.setMaximumWidth(460)
+        bar.addWidget(self.search_field)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(120)
+        self._search_timer.timeout.connect(self._run_search)
+        self.search_field.textChanged.connect(lambda _t: self._search_timer.start())
+        self.search_field.returnPressed.connect(self._search_return)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+
+    def _action(self, menu, text: str, slot, shortcut=None, name: str = "") -> QAction:  # type: ignore[no-untyped-def]
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if name:
+            action.setObjectName(name)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.file_menu = file_menu
+        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit, "actionQuit")
+
+        edit = bar.addMenu("&Edit")
+        self.edit_menu = edit
+        undo = self.session.undo_stack.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        undo.setObjectName("actionUndo")
+        redo = self.session.undo_stack.createRedoAction(self, "&Redo")
+        redo.setShortcuts([QKeySequence.StandardKey.Redo, QKeySequence("Ctrl+Shift+Z")])
+        redo.setObjectName("actionRedo")
+        edit.addAction(undo)
+        edit.addAction(redo)
+        edit.addSeparator()
+        self._action(edit, "&Find\u2026", self.focus_search, QKeySequence.StandardKey.Find,
+                     "actionFind")
+
+        view = bar.addMenu("&View")
+        self.view_menu = view
+        for n, (_key, title, _m, _c) in enumerate(TABS):
+            self._action(view, title.replace("&", ""),
+                         lambda _=False, i=n: self.tabs.setCurrentIndex(i),
+                         f"Ctrl+{n + 1}", f"actionTab{n + 1}")
+        view.addSeparator()
+        view.addAction(self.detail_dock.toggleViewAction())
+
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&About Briefing", self.show_about, None, "actionAbout")
+        self._action(help_menu, "Data sources and &licences", self.show_licences, None,
+                     "actionLicences")
+
+    # -- tabs --------------------------------------------------------------------------------
+    def tab(self, key: str) -> QWidget:
+        """The tab's real widget, building it if it was not built yet."""
+        index = next(i for i, t in enumerate(TABS) if t[0] == key)
+        self._ensure_tab(index)
+        return self._tab_widgets[key]
+
+    def _ensure_tab(self, index: int) -> None:
+        key, title, module, cls = TABS[index]
+        if key in self._tab_widgets:
+            return
+        mod = importlib.import_module(f"{__package__}.{module}")
+        widget = getattr(mod, cls)(self.session, self)
+        widget.setObjectName(f"tab-{key}")
+        self._tab_widgets[key] = widget
+        blocked = self.tabs.blockSignals(True)
+        current = self.tabs.currentIndex()
+        old = self.tabs.widget(index)
+        self.tabs.removeTab(index)
+        self.tabs.insertTab(index, widget, title)
+        self.tabs.setCurrentIndex(current)
+        self.tabs.blockSignals(blocked)
+        old.deleteLater()
+        restore = getattr(widget, "restore_state", None)
+        if restore is not None:
+            restore(QSettings())
+        hook = getattr(widget, "after_first_paint", None)
+        if self._painted and hook is not None:
+            hook()
+
+    def _on_tab_changed(self, index: int) -> None:
+        self._ensure_tab(index)
+        widget = self._tab_widgets[TABS[index][0]]
+        current = getattr(widget, "current_ref", lambda: None)()
+        self.session.select(current)
+
+    def current_tab_key(self) -> str:
+        return TABS[self.tabs.currentIndex()][0]
+
+    def open_item(self, ref: ItemRef) -> None:
+        """Show an item in the tab that presents it, selected."""
+        key = KIND_TAB.get(ref.kind, "overview")
+        widget = self.tab(key)
+        self.tabs.setCurrentWidget(widget)
+        select = getattr(widget, "select", None)
+        if select is not None:
+            select(ref)
+        self.session.select(ref)
+
+    def show_source(self, source_id: str, start: int, end: int) -> None:
+        widget = self.tab("sources")
+        self.tabs.setCurrentWidget(widget)
+        widget.show_range(source_id, start, end)  # type: ignore[attr-defined]
+
+    def show_citation(self, citation_id: str) -> None:
+        widget = self.tab("sources")
+        self.tabs.setCurrentWidget(widget)
+        widget.show_citation(citation_id)  # type: ignore[attr-defined]
+
+    # -- search ------------------------------------------------------------------------------
+    def focus_search(self) -> None:
+        self.search_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_field.selectAll()
+
+    def _ensure_search_dock(self):  # type: ignore[no-untyped-def]
+        if self.search_dock is None:
+            from .search import SearchResults
+
+            self.search_results = SearchResults(self.session, self)
+            self.search_dock = QDockWidget("Search results", self)
+            self.search_dock.setObjectName("searchDock")
+            self.search_dock.setWidget(self.search_results)
+            self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.search_dock)
+            self.view_menu.addAction(self.search_dock.toggleViewAction())
+        return self.search_results
+
+    def _run_search(self) -> None:
+        text = self.search_field.text()
+        if not text.strip() and self.search_dock is None:
+            return
+        results = self._ensure_search_dock()
+        count = results.run(text)
+        assert self.search_dock is not None
+        self.search_dock.setVisible(bool(text.strip()))
+        if text.strip():
+            self.status.setText(results.summary())
+        else:
+            self.status.setText("")
+        del count
+
+    def _search_return(self) -> None:
+        self._search_timer.stop()
+        self._run_search()
+        if self.search_dock is not None and self.search_field.text().strip():
+            self.search_results.open_first()
+
+    # -- workspace, status ---------------------------------------------------------------------
+    def after_first_paint(self, deferred_views: bool = True) -> None:
+        """Work that must not delay the first paint: open the workspace, then let the tabs
+        build what they postponed (charts). ``--smoke`` stops before the latter."""
+        self._painted = deferred_views
+        for widget in self._tab_widgets.values() if deferred_views else ():
+            hook = getattr(widget, "after_first_paint", None)
+            if hook is not None:
+                hook()
+        report = self.session.open_workspace()
+        if report.read_only:
+            self.status.setText("Read-only: notes and checklist changes are not saved.")
+        for message in report.messages:
+            self._warn("Your workspace", message)
+
+    def _warn(self, title: str, message: str) -> None:
+        import sys
+
+        print(f"briefing-app: {message}", file=sys.stderr)
+        app = QApplication.instance()
+        if app is not None and app.platformName() not in ("offscreen", "minimal"):
+            QMessageBox.warning(self, title, message)
+
+    def _show_undo_state(self, _index: int = 0) -> None:
+        stack = self.session.undo_stack
+        text = stack.undoText()
+        if text:
+            self.status.setText(f"Saved: {text}")
+
+    # -- help ----------------------------------------------------------------------------------
+    def show_about(self) -> None:
+        from .. import __version__
+
+        meta = self.session.store.meta()
+        QMessageBox.about(
+            self, "About Briefing",
+            f"<h3>Briefing {__version__}</h3>"
+            "<p>An offline briefing on the United States seeking a critical-minerals "
+            "partnership with Pakistan to counter China's dominance of mineral supply "
+            "chains.</p>"
+            f"<p>Briefing data: content hash <code>{meta.get('content_hash', '')[:12]}</code>."
+            f"<br>Your workspace: <code>{self.session.workspace_folder}</code></p>"
+            "<p>Licensed under the MIT licence. Built with Qt for Python (PySide6, LGPL), "
+            "pyqtgraph (MIT) and sqlite-utils (Apache 2.0).</p>")
+
+    def show_licences(self) -> None:
+        from .licences import LicencesDialog
+
+        LicencesDialog(self).exec()
+
+    # -- settings ------------------------------------------------------------------------------
+    def _restore_settings(self) -> None:
+        s = QSettings()
+        geometry = s.value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 820)
+        state = s.value("window/state")
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            self.restoreState(state)
+        try:
+            tab = int(s.value("window/tab", 0))  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            tab = 0
+        if 0 <= tab < len(TABS):
+            self.tabs.setCurrentIndex(tab)
+
+    def save_settings(self) -> None:
+        s = QSettings()
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState())
+        s.setValue("window/tab", self.tabs.currentIndex())
+        for widget in self._tab_widgets.values():
+            save = getattr(widget, "save_state", None)
+            if save is not None:
+                save(s)
+        s.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self._search_timer.stop()
+        self.save_settings()
+        super().closeEvent(event)

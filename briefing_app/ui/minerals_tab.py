@@ -1,0 +1,216 @@
+"""Regional Minerals tab: the map, the minerals table with its filters, in step with details.
+
+Clicking a region filters the table to it; clicking a marker selects the project and its
+minerals; selecting a row highlights the region and the projects where that mineral is found.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QItemSelectionModel, QSettings, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..domain import ItemRef
+from .map_view import MapView
+from .models import REF_ROLE, MineralsFilter, MineralsModel, occurrences
+from .session import Session
+
+
+class MineralsTab(QWidget):
+    def __init__(self, session: Session, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        store = session.store
+        self.regions = store.regions()
+        self.minerals = store.minerals()
+        self.projects = store.projects()
+        self._current: ItemRef | None = None
+
+        self.map = MapView(store.boundaries(), self.regions, self.projects, self)
+        self.map.setObjectName("mineralsMap")
+        self.map.regionClicked.connect(lambda rid: self.select(ItemRef("region", rid)))
+        self.map.projectClicked.connect(lambda pid: self.select(ItemRef("project", pid)))
+
+        self.region_filter = QComboBox(self)
+        self.region_filter.setObjectName("regionFilter")
+        self.region_filter.setAccessibleName("Filter by region")
+        self.region_filter.addItem("All regions", "")
+        for r in self.regions:
+            self.region_filter.addItem(r.name, r.id)
+        self.mineral_filter = QComboBox(self)
+        self.mineral_filter.setObjectName("mineralFilter")
+        self.mineral_filter.setAccessibleName("Filter by mineral")
+        self.mineral_filter.addItem("All minerals", "")
+        for m in self.minerals:
+            self.mineral_filter.addItem(m.name, m.id)
+        self.count_label = QLabel(self)
+
+        self.model = MineralsModel(occurrences(self.minerals, self.regions, self.projects), self)
+        self.proxy = MineralsFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = QTableView(self)
+        self.table.setObjectName("mineralsTable")
+        self.table.setAccessibleName("Minerals by region")
+        self.table.setModel(self.proxy)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.resizeSection(0, 200)
+        header.resizeSection(1, 170)
+        header.resizeSection(2, 260)
+        self.table.selectionModel().currentRowChanged.connect(self._on_row)
+        self.table.clicked.connect(lambda _i: self._on_row(self.table.currentIndex()))
+
+        filters = QHBoxLayout()
+        for label, combo in (("&Region:", self.region_filter), ("M&ineral:", self.mineral_filter)):
+            lab = QLabel(label, self)
+            lab.setBuddy(combo)
+            filters.addWidget(lab)
+            filters.addWidget(combo)
+        filters.addStretch(1)
+        filters.addWidget(self.count_label)
+        self.region_filter.currentIndexChanged.connect(self._on_filters)
+        self.mineral_filter.currentIndexChanged.connect(self._on_filters)
+
+        self.caption = QLabel(
+            "Shaded: regions with minerals in this briefing (click to filter). Red dots: "
+            "projects and deposits, drawn at the nearest gazetteer town, not the mine site "
+            "(see each project's note). Boundaries: Natural Earth (public domain), as drawn "
+            "there, implying no position on disputed areas; places: GeoNames (CC BY 4.0).", self)
+        self.caption.setObjectName("mapCaption")
+        self.caption.setWordWrap(True)
+        self.caption.setStyleSheet("color: palette(placeholder-text);")
+        upper = QWidget(self)
+        upper_layout = QVBoxLayout(upper)
+        upper_layout.setContentsMargins(0, 0, 0, 0)
+        upper_layout.addWidget(self.map, 1)
+        upper_layout.addWidget(self.caption)
+
+        lower = QWidget(self)
+        lower_layout = QVBoxLayout(lower)
+        lower_layout.setContentsMargins(0, 0, 0, 0)
+        lower_layout.addLayout(filters)
+        lower_layout.addWidget(self.table)
+
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.setObjectName("mineralsSplitter")
+        self.splitter.addWidget(upper)
+        self.splitter.addWidget(lower)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.splitter)
+        self.setTabOrder(self.region_filter, self.mineral_filter)
+        self.setTabOrder(self.mineral_filter, self.table)
+        self._update_count()
+
+    # -- filters and selection -------------------------------------------------------------------
+    def _on_filters(self) -> None:
+        self.proxy.set_region(self.region_filter.currentData() or "")
+        self.proxy.set_mineral(self.mineral_filter.currentData() or "")
+        self._update_count()
+        region = self.proxy.region
+        if region:
+            self.map.set_selection(region_id=region)
+
+    def _update_count(self) -> None:
+        n = self.proxy.rowCount()
+        self.count_label.setText(f"{n} row{'s' if n != 1 else ''}")
+
+    def _on_row(self, index) -> None:  # type: ignore[no-untyped-def]
+        if not index.isValid():
+            return
+        source = self.proxy.mapToSource(index)
+        occ = self.model.row_object(source.row())
+        ref = ItemRef("mineral", occ.mineral.id)
+        self._current = ref
+        self.map.set_selection(
+            region_id=occ.region.id if occ.region else "",
+            regions=occ.mineral.regions,
+            projects=[p.id for p in occ.projects] if occ.region else occ.mineral.projects,
+        )
+        self.session.select(ref)
+
+    def _set_combo(self, combo: QComboBox, value: str) -> None:
+        i = combo.findData(value)
+        if i >= 0 and combo.currentIndex() != i:
+            combo.setCurrentIndex(i)
+
+    def select(self, ref: ItemRef) -> None:
+        """Show ``ref`` (a region, mineral or project) in the map, the table and the details."""
+        self._current = ref
+        if ref.kind == "region":
+            self._set_combo(self.mineral_filter, "")
+            self._set_combo(self.region_filter, ref.id)
+            self.map.set_selection(
+                region_id=ref.id,
+                projects=[p.id for p in self.projects if p.region == ref.id])
+            self.table.clearSelection()
+        elif ref.kind == "mineral":
+            self._set_combo(self.region_filter, "")
+            self._set_combo(self.mineral_filter, ref.id)
+            first = self.proxy.index(0, 0)
+            if first.isValid():
+                self.table.selectionModel().setCurrentIndex(
+                    first, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                    | QItemSelectionModel.SelectionFlag.Rows)
+            self._current = ref
+        elif ref.kind == "project":
+            project = next((p for p in self.projects if p.id == ref.id), None)
+            if project is None:
+                return
+            self._set_combo(self.mineral_filter, "")
+            self._set_combo(self.region_filter, project.region)
+            self.map.set_selection(region_id=project.region, project_id=project.id)
+            self._select_rows_for_project(project.id)
+        self.session.select(ref)
+
+    def _select_rows_for_project(self, project_id: str) -> None:
+        sel = self.table.selectionModel()
+        sel.clearSelection()
+        first = None
+        for row in range(self.proxy.rowCount()):
+            source = self.proxy.mapToSource(self.proxy.index(row, 0))
+            occ = self.model.row_object(source.row())
+            if any(p.id == project_id for p in occ.projects):
+                sel.select(self.proxy.index(row, 0),
+                           QItemSelectionModel.SelectionFlag.Select
+                           | QItemSelectionModel.SelectionFlag.Rows)
+                first = first or self.proxy.index(row, 0)
+        if first is not None:
+            self.table.scrollTo(first)
+
+    def selected_refs(self) -> list[ItemRef]:
+        return [self.proxy.data(i, REF_ROLE) for i in self.table.selectionModel().selectedRows()]
+
+    def current_ref(self) -> ItemRef | None:
+        return self._current
+
+    # -- state ---------------------------------------------------------------------------------
+    def save_state(self, settings: QSettings) -> None:
+        settings.setValue("minerals/splitter", self.splitter.saveState())
+        settings.setValue("minerals/header", self.table.horizontalHeader().saveState())
+
+    def restore_state(self, settings: QSettings) -> None:
+        state = settings.value("minerals/splitter")
+        if isinstance(state, QByteArray):
+            self.splitter.restoreState(state)
+        header = settings.value("minerals/header")
+        if isinstance(header, QByteArray):
+            self.table.horizontalHeader().restoreState(header)

@@ -1,0 +1,404 @@
+"""Qt item models: thin adapters over plain lists of domain objects (tested without widgets)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar, Generic, TypeVar
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+
+from ..domain import Event, ItemRef, Mineral, Project, Region
+
+T = TypeVar("T")
+Index = QModelIndex | QPersistentModelIndex
+REF_ROLE = Qt.ItemDataRole.UserRole + 1  # the row's ItemRef
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+class ListTableModel(QAbstractTableModel, Generic[T]):
+    """Rows are objects; columns are (header, getter) pairs. ``set_rows`` resets the model."""
+
+    columns: Sequence[tuple[str, Callable[[Any], object]]] = ()
+
+    def __init__(self, rows: Sequence[T] = (), parent: Any = None):
+        super().__init__(parent)
+        self._rows: list[T] = list(rows)
+
+    def set_rows(self, rows: Sequence[T]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def rows(self) -> list[T]:
+        return list(self._rows)
+
+    def row_object(self, row: int) -> T:
+        return self._rows[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.columns[section][0]
+        return None
+
+    def ref(self, obj: T) -> ItemRef | None:
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid():
+            return None
+        obj = self._rows[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            value = self.columns[index.column()][1](obj)
+            return "" if value is None else str(value)
+        if role == SORT_ROLE:
+            return self.sort_key(obj, index.column())
+        if role == REF_ROLE:
+            return self.ref(obj)
+        return None
+
+    def sort_key(self, obj: T, column: int) -> object:
+        value = self.columns[column][1](obj)
+        return "" if value is None else str(value).casefold()
+
+
+# -- Regional minerals ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Occurrence:
+    """One row of the minerals table: a mineral in a region (region None: not located)."""
+
+    mineral: Mineral
+    region: Region | None
+    projects: tuple[Project, ...]
+
+
+def occurrences(minerals: Sequence[Mineral], regions: Sequence[Region],
+                projects: Sequence[Project]) -> list[Occurrence]:
+    by_region = {r.id: r for r in regions}
+    rows = []
+    for m in minerals:
+        if not m.regions:
+            rows.append(Occurrence(m, None, ()))
+        for rid in m.regions:
+            here = tuple(p for p in projects if p.region == rid and m.id in p.minerals)
+            rows.append(Occurrence(m, by_region[rid], here))
+    return rows
+
+
+class MineralsModel(ListTableModel[Occurrence]):
+    COL_MINERAL, COL_REGION, COL_PROJECTS, COL_STRATEGIC = range(4)
+    columns = (
+        ("Mineral", lambda o: o.mineral.name),
+        ("Region", lambda o: o.region.name if o.region else "not located in Pakistan"),
+        ("Projects and deposits", lambda o: ", ".join(p.name for p in o.projects)),
+        ("Why it matters", lambda o: o.mineral.strategic),
+    )
+
+    def ref(self, obj: Occurrence) -> ItemRef:
+        return ItemRef("mineral", obj.mineral.id)
+
+
+class MineralsFilter(QSortFilterProxyModel):
+    """Filters the minerals table by region and by mineral."""
+
+    def __init__(self, parent: Any = None):
+        super().__init__(parent)
+        self._region = ""
+        self._mineral = ""
+        self.setSortRole(SORT_ROLE)
+
+    def set_region(self, region_id: str) -> None:
+        self.beginFilterChange()
+        self._region = region_id
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def set_mineral(self, mineral_id: str) -> None:
+        self.beginFilterChange()
+        self._mineral = mineral_id
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    @property
+    def region(self) -> str:
+        return self._region
+
+    @property
+    def mineral(self) -> str:
+        return self._mineral
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:  # noqa: N802
+        model = self.sourceModel()
+        assert isinstance(model, MineralsModel)
+        occ = model.row_object(source_row)
+        if self._region and (occ.region is None or occ.region.id != self._region):
+            return False
+        return not (self._mineral and occ.mineral.id != self._mineral)
+
+
+# -- Timeline ---------------------------------------------------------------------------------
+class EventsModel(ListTableModel[Event]):
+    COL_DATE, COL_LANE, COL_TITLE, COL_CATEGORY = range(4)
+
+    def __init__(self, rows: Sequence[Event] = (), lane_names: dict[str, str] | None = None,
+                 parent: Any = None):
+        self.lane_names = lane_names or {}
+        super().__init__(rows, parent)
+        self.columns = (
+            ("Date", lambda e: e.date.short_label()),
+            ("Lane", lambda e: self.lane_names.get(e.lane, e.lane)),
+            ("Event", lambda e: e.title),
+            ("Category", lambda e: e.category.replace("-", " ")),
+        )
+
+    def ref(self, obj: Event) -> ItemRef:
+        return ItemRef("event", obj.id)
+
+    def sort_key(self, obj: Event, column: int) -> object:
+        if column == self.COL_DATE:
+            return obj.date.iso
+        return super().sort_key(obj, column)
+
+    def row_of(self, event_id: str) -> int:
+        return next((i for i, e in enumerate(self._rows) if e.id == event_id), -1)
+
+
+class EventsFilter(QSortFilterProxyModel):
+    """Filters events by actor, category and date range (ISO strings, inclusive)."""
+
+    def __init__(self, parent: Any = None):
+        super().__init__(parent)
+        self.actor = ""
+        self.category = ""
+        self.date_from = ""
+        self.date_to = ""
+        self.setSortRole(SORT_ROLE)
+
+    def set_filters(self, actor: str = "", category: str = "", date_from: str = "",
+                    date_to: str = "") -> None:
+        self.beginFilterChange()
+        self.actor, self.category = actor, category
+        self.date_from, self.date_to = date_from, date_to
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def accepts(self, e: Event) -> bool:
+        if self.actor and self.actor not in e.actors and e.lane != self.actor:
+            return False
+        if self.category and e.category != self.category:
+            return False
+        # Compare on the period the date stands for: a month overlaps a range if any day does.
+        if self.date_to and e.date.iso > self.date_to:
+            return False
+        return not (self.date_from and e.date.iso + "-99" < self.date_from)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:  # noqa: N802
+        model = self.sourceModel()
+        assert isinstance(model, EventsModel)
+        return self.accepts(model.row_object(source_row))
+
+
+# -- Risk checklist ---------------------------------------------------------------------------
+class RiskChecklistModel(QAbstractTableModel):
+    """The risks with the analyst's review state; edits are requested, not written here.
+
+    ``editRequested(risk_id, field, value)`` lets the tab turn each edit into an undo command;
+    the model shows new values once the workspace reports the change (``set_entries``).
+    """
+
+    editRequested = Signal(str, str, object)  # noqa: N815
+
+    (COL_REVIEWED, COL_RISK, COL_LIKELIHOOD, COL_IMPACT, COL_SCORE, COL_BRIEFING, COL_OWNER,
+     COL_STATUS, COL_NEXT, COL_RATIONALE) = range(10)
+    HEADERS = ("Reviewed", "Risk", "Likelihood", "Impact", "Score", "Briefing's assessment",
+               "Owner", "Status", "Next review", "Rationale")
+    FIELDS: ClassVar[dict[int, str]] = {
+        COL_REVIEWED: "reviewed", COL_LIKELIHOOD: "likelihood", COL_IMPACT: "impact",
+        COL_OWNER: "owner", COL_STATUS: "status", COL_NEXT: "next_review",
+        COL_RATIONALE: "rationale",
+    }
+
+    def __init__(self, risks: Sequence[Any], parent: Any = None):
+        super().__init__(parent)
+        from ..store.workspace import ChecklistEntry
+
+        self._entry_type = ChecklistEntry
+        self._risks = list(risks)
+        self._entries: dict[str, Any] = {}
+        self.editable = False
+
+    # -- data access -------------------------------------------------------------------------
+    def set_entries(self, entries: dict[str, Any], editable: bool) -> None:
+        self.beginResetModel()
+        self._entries = dict(entries)
+        self.editable = editable
+        self.endResetModel()
+
+    def update_entry(self, entry: Any) -> None:
+        self._entries[entry.risk_id] = entry
+        row = next(i for i, r in enumerate(self._risks) if r.id == entry.risk_id)
+        self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
+
+    def risk(self, row: int) -> Any:
+        return self._risks[row]
+
+    def row_of(self, risk_id: str) -> int:
+        return next((i for i, r in enumerate(self._risks) if r.id == risk_id), -1)
+
+    def entry(self, risk_id: str) -> Any:
+        return self._entries.get(risk_id) or self._entry_type(risk_id)
+
+    def effective(self, row: int) -> tuple[int, int]:
+        """The analyst's likelihood and impact, falling back to the briefing's."""
+        risk = self._risks[row]
+        e = self.entry(risk.id)
+        return (e.likelihood or risk.likelihood, e.impact or risk.impact)
+
+    def reviewed_count(self) -> int:
+        return sum(1 for r in self._risks if self.entry(r.id).reviewed)
+
+    # -- Qt model ------------------------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self._risks)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
+            return str(section + 1)
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if not self.editable or index.column() not in self.FIELDS:
+            return base
+        if index.column() == self.COL_REVIEWED:
+            return base | Qt.ItemFlag.ItemIsUserCheckable
+        return base | Qt.ItemFlag.ItemIsEditable
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid():
+            return None
+        risk = self._risks[index.row()]
+        e = self.entry(risk.id)
+        col = index.column()
+        likelihood, impact = self.effective(index.row())
+        if role == Qt.ItemDataRole.CheckStateRole and col == self.COL_REVIEWED:
+            return Qt.CheckState.Checked if e.reviewed else Qt.CheckState.Unchecked
+        if role == REF_ROLE:
+            return ItemRef("risk", risk.id)
+        if role == Qt.ItemDataRole.EditRole:
+            if col == self.COL_LIKELIHOOD:
+                return likelihood
+            if col == self.COL_IMPACT:
+                return impact
+            if col in self.FIELDS:
+                return getattr(e, self.FIELDS[col])
+        if role == Qt.ItemDataRole.FontRole and col in (self.COL_LIKELIHOOD, self.COL_IMPACT):
+            from PySide6.QtGui import QFont
+
+            font = QFont()
+            overridden = (e.likelihood if col == self.COL_LIKELIHOOD else e.impact) is not None
+            font.setBold(overridden)
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if col in (self.COL_LIKELIHOOD, self.COL_IMPACT):
+                default = risk.likelihood if col == self.COL_LIKELIHOOD else risk.impact
+                mine = e.likelihood if col == self.COL_LIKELIHOOD else e.impact
+                return (f"Your value: {mine} (the briefing's: {default})" if mine is not None
+                        else f"The briefing's assessment: {default}. Edit to set your own.")
+            if col == self.COL_RISK:
+                return risk.description
+            if col == self.COL_BRIEFING:
+                return risk.justification
+            if col == self.COL_RATIONALE:
+                return e.rationale or None
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == self.COL_RISK:
+                return risk.title
+            if col == self.COL_LIKELIHOOD:
+                return str(likelihood)
+            if col == self.COL_IMPACT:
+                return str(impact)
+            if col == self.COL_SCORE:
+                return str(likelihood * impact)
+            if col == self.COL_BRIEFING:
+                return f"L{risk.likelihood} \u00d7 I{risk.impact} = {risk.score}"
+            if col == self.COL_OWNER:
+                return e.owner
+            if col == self.COL_STATUS:
+                return e.status
+            if col == self.COL_NEXT:
+                return e.next_review
+            if col == self.COL_RATIONALE:
+                return " ".join(e.rationale.split())
+        if role == SORT_ROLE:
+            if col == self.COL_SCORE:
+                return likelihood * impact
+            if col == self.COL_REVIEWED:
+                return int(e.reviewed)
+            return self.data(index, Qt.ItemDataRole.DisplayRole)
+        return None
+
+    def setData(self, index: Index, value: object,  # noqa: N802
+                role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if not index.isValid() or not self.editable:
+            return False
+        col = index.column()
+        risk = self._risks[index.row()]
+        if col == self.COL_REVIEWED and role == Qt.ItemDataRole.CheckStateRole:
+            checked = Qt.CheckState(value) == Qt.CheckState.Checked  # type: ignore[call-overload]
+            self.editRequested.emit(risk.id, "reviewed", checked)
+            return True
+        if role != Qt.ItemDataRole.EditRole or col not in self.FIELDS:
+            return False
+        name = self.FIELDS[col]
+        if name in ("likelihood", "impact"):
+            try:
+                value = int(value)  # type: ignore[call-overload]
+            except (TypeError, ValueError):
+                return False
+            if not 1 <= value <= 5:
+                return False
+        elif value is None:
+            value = ""
+        if getattr(self.entry(risk.id), name) == value:
+            return False
+        self.editRequested.emit(risk.id, name, value)
+        return True
+
+
+class RiskCellFilter(QSortFilterProxyModel):
+    """Shows only the risks in one heat-map cell (likelihood, impact), or all."""
+
+    def __init__(self, parent: Any = None):
+        super().__init__(parent)
+        self.cell: tuple[int, int] | None = None
+        self.setSortRole(SORT_ROLE)
+
+    def set_cell(self, cell: tuple[int, int] | None) -> None:
+        self.beginFilterChange()
+        self.cell = cell
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:  # noqa: N802
+        if self.cell is None:
+            return True
+        model = self.sourceModel()
+        assert isinstance(model, RiskChecklistModel)
+        return model.effective(source_row) == self.cell

@@ -1,0 +1,170 @@
+"""Overview tab: bottom line, key judgments, key figures, benefits, actors and the chart.
+
+The text is built before the first paint; the supply-concentration chart (pyqtgraph) is added
+right after it, so the window never waits for pyqtgraph to show.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QTimer, QUrl
+from PySide6.QtWidgets import QLabel, QSplitter, QTextBrowser, QVBoxLayout, QWidget
+
+from ..domain import ItemRef
+from .detail import handle_link
+from .richtext import esc, plain_link, source_tags, style_sheet
+from .session import Session
+
+
+class OverviewTab(QWidget):
+    def __init__(self, session: Session, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.store = session.store
+        self._current: ItemRef | None = None
+        self.browser = QTextBrowser(self)
+        self.browser.setObjectName("overviewBrowser")
+        self.browser.setAccessibleName("Briefing overview")
+        self.browser.setOpenLinks(False)
+        self.browser.anchorClicked.connect(self._on_link)
+
+        self.chart_holder = QWidget(self)
+        self.chart_holder.setObjectName("chartHolder")
+        self.chart_layout = QVBoxLayout(self.chart_holder)
+        self.chart_layout.setContentsMargins(4, 4, 4, 4)
+        self.chart_placeholder = QLabel("Loading chart\u2026", self.chart_holder)
+        self.chart_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.chart_layout.addWidget(self.chart_placeholder)
+        self.chart = None
+
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.setObjectName("overviewSplitter")
+        self.splitter.addWidget(self.browser)
+        self.splitter.addWidget(self.chart_holder)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.splitter)
+        self.render()
+
+    # -- content -----------------------------------------------------------------------------
+    def render(self) -> None:
+        s = self.store
+        prov = s.all_provenance()
+
+        def tags(ref: ItemRef) -> str:
+            return source_tags(ref, prov.get(ref, []))
+
+        palette = self.palette()
+
+        def sel(ref: ItemRef, text: str) -> str:
+            return plain_link(f"sel:{ref.kind}:{ref.id}", text, palette)
+
+        o = s.overview()
+        o_ref = ItemRef("overview", o.id)
+        out = [f"<h1>{sel(o_ref, o.title)}</h1>",
+               '<p class="muted">Click any element to see its details and sources on the '
+               "right; the bracketed tags open the source passage or citation.</p>",
+               f"<h2>Bottom line up front</h2><p>{esc(o.bluf)} {tags(o_ref)}</p>"]
+        if o.caveat:
+            out.append(f'<p class="caveat"><b>Caveat:</b> {esc(o.caveat)}</p>')
+
+        out.append("<h2>Key judgments</h2><ol>")
+        for j in s.judgments():
+            ref = ItemRef("judgment", j.id)
+            out.append(
+                f'<li><span class="est">{esc(j.estimative.capitalize())}</span> '
+                f'<span class="muted">({esc(j.confidence)} confidence)</span>: '
+                f"{sel(ref, j.text)} {tags(ref)}<br>"
+                f'<span class="muted">Basis: {esc(j.basis)}</span>'
+                + (f'<br><span class="caveat">Caveat: {esc(j.caveat)}</span>' if j.caveat
+                   else "")
+                + "</li>")
+        out.append("</ol>")
+
+        out.append('<h2>Key figures</h2><table class="cards" cellspacing="6" width="100%">')
+        figures = s.figures()
+        per_row = 3
+        for start in range(0, len(figures), per_row):
+            out.append("<tr>")
+            for f in figures[start:start + per_row]:
+                ref = ItemRef("figure", f.id)
+                as_of = ""
+                if f.as_of:
+                    from ..domain import PartialDate
+
+                    as_of = f" ({PartialDate(f.as_of).label()})"
+                out.append(
+                    f'<td width="33%" valign="top"><span class="value">{esc(f.value_text())}'
+                    f"</span> {esc(f.unit)}<br>{sel(ref, f.label)}{esc(as_of)}<br>"
+                    f'<span class="muted">{esc(f.measures)}</span><br>{tags(ref)}'
+                    + (' <span class="src">\u26a0 caveat</span>' if f.caveat else "")
+                    + "</td>")
+            out.append("</tr>")
+        out.append("</table>")
+
+        out.append("<h2>Benefits for Pakistan</h2><ul>")
+        for b in s.benefits():
+            ref = ItemRef("benefit", b.id)
+            out.append(f"<li><b>{sel(ref, b.title)}</b>: {esc(b.description)} {tags(ref)}</li>")
+        out.append("</ul>")
+
+        out.append('<h2>Actors</h2><table cellspacing="2" cellpadding="3">')
+        for a in s.actors():
+            ref = ItemRef("actor", a.id)
+            out.append(f"<tr><td><b>{sel(ref, a.name)}</b></td>"
+                       f'<td class="muted">{esc(a.kind.replace("-", " "))}</td>'
+                       f"<td>{tags(ref)}</td></tr>")
+        out.append("</table>")
+        self.browser.document().setDefaultStyleSheet(style_sheet(self.palette()))
+        self.browser.setHtml("".join(out))
+
+    def _on_link(self, url: QUrl) -> None:
+        href = url.toString()
+        if href.startswith("sel:"):
+            kind, _, ident = href[4:].partition(":")
+            self._current = ItemRef(kind, ident)
+            self.session.select(self._current)
+        else:
+            handle_link(self.session, href)
+
+    # -- chart (after the first paint) ---------------------------------------------------------
+    def after_first_paint(self) -> None:
+        QTimer.singleShot(0, self._build_chart)
+
+    def _build_chart(self) -> None:
+        if self.chart is not None:
+            return
+        from .charts import SupplyChart
+
+        self.chart = SupplyChart(self.store.figures(), self.chart_holder)
+        self.chart.setObjectName("supplyChart")
+        self.chart.figureClicked.connect(
+            lambda fid: self.session.select(ItemRef("figure", fid)))
+        self.chart_layout.replaceWidget(self.chart_placeholder, self.chart)
+        self.chart_placeholder.deleteLater()
+
+    # -- tab protocol --------------------------------------------------------------------------
+    def current_ref(self) -> ItemRef | None:
+        return self._current
+
+    def select(self, ref: ItemRef) -> None:
+        self._current = ref
+        anchor = f"sel:{ref.kind}:{ref.id}"
+        doc = self.browser.document()
+        cursor = doc.find(anchor)
+        del cursor
+        self.browser.scrollToAnchor(anchor)
+
+    def save_state(self, settings: QSettings) -> None:
+        settings.setValue("overview/splitter", self.splitter.saveState())
+
+    def restore_state(self, settings: QSettings) -> None:
+        state = settings.value("overview/splitter")
+        if isinstance(state, QByteArray):
+            self.splitter.restoreState(state)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.PaletteChange:
+            self.render()
+        super().changeEvent(event)

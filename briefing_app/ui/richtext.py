@@ -1,0 +1,85 @@
+"""Rich text for QTextBrowser views: palette-aware style sheet and safe HTML pieces.
+
+All text from the data or the user goes through ``esc`` (HTML-escaped, line breaks kept), so
+nothing a note or a record contains is ever interpreted as markup.
+"""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QApplication
+
+from ..domain import ItemRef, Provenance
+
+
+def esc(text: str) -> str:
+    return html.escape(text, quote=True).replace("\n", "<br>")
+
+
+def is_dark(palette: QPalette | None = None) -> bool:
+    pal = palette or QApplication.palette()
+    return pal.color(QPalette.ColorRole.Window).lightness() < 128
+
+
+def style_sheet(palette: QPalette | None = None) -> str:
+    pal = palette or QApplication.palette()
+    text = pal.color(QPalette.ColorRole.Text).name()
+    muted = pal.color(QPalette.ColorRole.PlaceholderText).name()
+    link = pal.color(QPalette.ColorRole.Link).name()
+    card = pal.color(QPalette.ColorRole.AlternateBase).name()
+    caveat_bg = "#4a3b12" if is_dark(pal) else "#fff4d6"
+    caveat_border = "#c99a2e"
+    return f"""
+body {{ color: {text}; }}
+h1 {{ font-size: x-large; margin: 0 0 6px 0; }}
+h2 {{ font-size: large; margin: 14px 0 4px 0; }}
+h3 {{ font-size: medium; margin: 10px 0 2px 0; }}
+p {{ margin: 3px 0 6px 0; }}
+a {{ color: {link}; text-decoration: none; }}
+.muted {{ color: {muted}; }}
+.src {{ color: {muted}; font-size: small; }}
+.kind {{ color: {muted}; font-size: small; text-transform: uppercase; }}
+.est {{ font-weight: bold; }}
+table.cards td {{ background: {card}; padding: 8px; }}
+.value {{ font-size: x-large; font-weight: bold; }}
+.caveat {{ background: {caveat_bg}; border-left: 3px solid {caveat_border}; padding: 4px; }}
+blockquote {{ margin: 2px 0 6px 12px; font-style: italic; }}
+"""
+
+
+def plain_link(href: str, text: str, palette: QPalette | None = None) -> str:
+    """A link that reads as body text (for clickable elements rather than references)."""
+    pal = palette or QApplication.palette()
+    colour = pal.color(QPalette.ColorRole.Text).name()
+    return (f'<a href="{esc(href)}" style="color:{colour}; text-decoration:none">'
+            f"{esc(text)}</a>")
+
+
+def item_link(ref: ItemRef, text: str) -> str:
+    return f'<a href="item:{ref.kind}:{esc(ref.id)}">{esc(text)}</a>'
+
+
+def source_tags(ref: ItemRef, provenance: list[Provenance]) -> str:
+    """Small clickable markers after an element saying where it comes from."""
+    tags = []
+    seen: set[str] = set()
+    for n, p in enumerate(provenance, start=1):
+        key = p.passage_id if p.kind == "quote" else (p.citation.id if p.citation else "")
+        if key in seen:
+            continue
+        seen.add(key)
+        if p.kind == "quote":
+            paragraph = p.passage_id.rsplit("/p", 1)[-1]
+            href = f"source:{esc(p.source_id)}:{p.start}:{p.end}"
+            tip = f"{esc(p.source_id)}: {esc(p.quote)}"
+            tags.append(f'<a href="{href}" title="{tip}">[source \u00b6{paragraph}]</a>')
+        elif p.citation is not None:
+            c = p.citation
+            label = c.publisher.split("(")[0].strip()[:28]
+            if c.date:
+                label += f" {c.date[:4]}"
+            tags.append(f'<a href="cite:{ref.kind}:{esc(ref.id)}:{n}" '
+                        f'title="{esc(c.title)}">[{esc(label)}]</a>')
+    return f'<span class="src">{" ".join(tags)}</span>' if tags else ""

@@ -1,0 +1,304 @@
+"""Risk Checklist tab: each risk's review, its ratings beside the briefing's, and a live heat map.
+
+Every edit becomes an undo command that saves to the workspace at once; the heat map, progress
+line and table refresh from the one change signal.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QDate, QModelIndex, QSettings, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QStyledItemDelegate,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..domain import ItemRef
+from ..store.workspace import STATUSES
+from .charts import RiskHeatMap
+from .commands import ResetAssessment, SetChecklistField
+from .models import RiskCellFilter, RiskChecklistModel
+from .session import Change, Session
+
+
+class RatingDelegate(QStyledItemDelegate):
+    def createEditor(self, parent, option, index):  # type: ignore[no-untyped-def]  # noqa: N802
+        box = QSpinBox(parent)
+        box.setRange(1, 5)
+        box.setAccessibleName("Rating from 1 to 5")
+        return box
+
+    def setEditorData(self, editor, index):  # type: ignore[no-untyped-def]  # noqa: N802
+        editor.setValue(int(index.data(Qt.ItemDataRole.EditRole) or 1))
+
+    def setModelData(self, editor, model, index):  # type: ignore[no-untyped-def]  # noqa: N802
+        editor.interpretText()
+        model.setData(index, editor.value(), Qt.ItemDataRole.EditRole)
+
+
+class StatusDelegate(QStyledItemDelegate):
+    def createEditor(self, parent, option, index):  # type: ignore[no-untyped-def]  # noqa: N802
+        combo = QComboBox(parent)
+        combo.addItems(list(STATUSES))
+        combo.setAccessibleName("Status")
+        return combo
+
+    def setEditorData(self, editor, index):  # type: ignore[no-untyped-def]  # noqa: N802
+        editor.setCurrentText(str(index.data(Qt.ItemDataRole.EditRole) or "open"))
+
+    def setModelData(self, editor, model, index):  # type: ignore[no-untyped-def]  # noqa: N802
+        model.setData(index, editor.currentText(), Qt.ItemDataRole.EditRole)
+
+
+class DateDelegate(QStyledItemDelegate):
+    NONE = QDate(2000, 1, 1)
+
+    def createEditor(self, parent, option, index):  # type: ignore[no-untyped-def]  # noqa: N802
+        edit = QDateEdit(parent)
+        edit.setCalendarPopup(True)
+        edit.setDisplayFormat("yyyy-MM-dd")
+        edit.setMinimumDate(self.NONE)
+        edit.setSpecialValueText("none")
+        edit.setAccessibleName("Next review date")
+        return edit
+
+    def setEditorData(self, editor, index):  # type: ignore[no-untyped-def]  # noqa: N802
+        value = index.data(Qt.ItemDataRole.EditRole)
+        editor.setDate(QDate.fromString(value, "yyyy-MM-dd") if value else QDate.currentDate())
+
+    def setModelData(self, editor, model, index):  # type: ignore[no-untyped-def]  # noqa: N802
+        d = editor.date()
+        model.setData(index, "" if d == self.NONE else d.toString("yyyy-MM-dd"),
+                      Qt.ItemDataRole.EditRole)
+
+
+class RisksTab(QWidget):
+    def __init__(self, session: Session, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.risks = session.store.risks()
+        self._current: ItemRef | None = None
+
+        self.model = RiskChecklistModel(self.risks, self)
+        self.model.editRequested.connect(self._on_edit)
+        self.proxy = RiskCellFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = QTableView(self)
+        self.table.setObjectName("riskTable")
+        self.table.setAccessibleName("Risk checklist")
+        self.table.setModel(self.proxy)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                                   | QAbstractItemView.EditTrigger.EditKeyPressed
+                                   | QAbstractItemView.EditTrigger.AnyKeyPressed)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setWordWrap(False)
+        M = RiskChecklistModel  # noqa: N806
+        self.table.setItemDelegateForColumn(M.COL_LIKELIHOOD, RatingDelegate(self.table))
+        self.table.setItemDelegateForColumn(M.COL_IMPACT, RatingDelegate(self.table))
+        self.table.setItemDelegateForColumn(M.COL_STATUS, StatusDelegate(self.table))
+        self.table.setItemDelegateForColumn(M.COL_NEXT, DateDelegate(self.table))
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for col, width in ((M.COL_REVIEWED, 80), (M.COL_RISK, 260), (M.COL_LIKELIHOOD, 80),
+                           (M.COL_IMPACT, 70), (M.COL_SCORE, 55), (M.COL_BRIEFING, 150),
+                           (M.COL_OWNER, 100), (M.COL_STATUS, 95), (M.COL_NEXT, 100)):
+            header.resizeSection(col, width)
+        self.table.selectionModel().currentRowChanged.connect(self._on_row)
+
+        self.progress = QLabel(self)
+        self.progress.setObjectName("riskProgress")
+        self.reset_button = QPushButton("Reset to the briefing's &assessment", self)
+        self.reset_button.setObjectName("resetAssessment")
+        self.reset_button.setToolTip("Put the selected risk's likelihood and impact back to the "
+                                     "briefing's values (undoable)")
+        self.reset_button.clicked.connect(self.reset_selected)
+        self.clear_filter = QPushButton("Show &all risks", self)
+        self.clear_filter.setObjectName("clearCellFilter")
+        self.clear_filter.clicked.connect(lambda: self.filter_cell(None))
+        self.filter_label = QLabel(self)
+        top = QHBoxLayout()
+        top.addWidget(self.progress)
+        top.addStretch(1)
+        top.addWidget(self.filter_label)
+        top.addWidget(self.clear_filter)
+        top.addWidget(self.reset_button)
+
+        self.heatmap = RiskHeatMap(self)
+        self.heatmap.setObjectName("riskHeatMap")
+        self.heatmap.cellClicked.connect(lambda l_, i: self.filter_cell((l_, i)))
+
+        # The selected risk's rationale, edited in full (the table shows one line of it).
+        self.rationale_title = QLabel("Select a risk to write your rationale.", self)
+        self.rationale_title.setWordWrap(True)
+        self.rationale = QPlainTextEdit(self)
+        self.rationale.setObjectName("rationaleEditor")
+        self.rationale.setAccessibleName("Your rationale for the selected risk")
+        self.rationale.setPlaceholderText("Why you rate this risk as you do (Ctrl+Enter saves)")
+        self.rationale.setEnabled(False)
+        self.save_rationale = QPushButton("&Save rationale", self)
+        self.save_rationale.setObjectName("saveRationale")
+        self.save_rationale.setEnabled(False)
+        self.save_rationale.clicked.connect(self.commit_rationale)
+        save_shortcut = QShortcut(QKeySequence("Ctrl+Return"), self.rationale)
+        save_shortcut.activated.connect(self.commit_rationale)
+        review = QWidget(self)
+        review_layout = QVBoxLayout(review)
+        review_layout.setContentsMargins(0, 0, 0, 0)
+        review_layout.addWidget(self.rationale_title)
+        review_layout.addWidget(self.rationale, 1)
+        review_layout.addWidget(self.save_rationale, 0, Qt.AlignmentFlag.AlignRight)
+
+        upper = QWidget(self)
+        upper_layout = QVBoxLayout(upper)
+        upper_layout.setContentsMargins(0, 0, 0, 0)
+        upper_layout.addLayout(top)
+        upper_layout.addWidget(self.table)
+        self.lower = QSplitter(Qt.Orientation.Horizontal, self)
+        self.lower.setObjectName("risksLowerSplitter")
+        self.lower.addWidget(self.heatmap)
+        self.lower.addWidget(review)
+        self.lower.setSizes([460, 560])
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.setObjectName("risksSplitter")
+        self.splitter.addWidget(upper)
+        self.splitter.addWidget(self.lower)
+        self.splitter.setSizes([380, 460])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.splitter)
+
+        session.changed.connect(self._on_change)
+        session.workspaceReady.connect(self.reload)
+        self.reload()
+
+    # -- data ----------------------------------------------------------------------------------
+    def reload(self) -> None:
+        ws = self.session.workspace
+        entries = ws.checklist() if ws is not None else {}
+        self.model.set_entries(entries, editable=ws is not None and not ws.read_only)
+        self._refresh_summary()
+        self._show_rationale()
+
+    def _on_change(self, change: Change) -> None:
+        if change.kind != "checklist" or self.session.workspace is None:
+            return
+        for risk_id in change.ids:
+            self.model.update_entry(self.session.workspace.checklist_entry(risk_id))
+        self.proxy.invalidate()
+        self._refresh_summary()
+        if self._current is not None and self._current.id in change.ids:
+            self._show_rationale()
+
+    def _refresh_summary(self) -> None:
+        n = self.model.reviewed_count()
+        total = len(self.risks)
+        text = f"{n} of {total} reviewed"
+        ws = self.session.workspace
+        if ws is None:
+            text += " (opening your workspace\u2026)"
+        elif ws.read_only:
+            text += " (read-only workspace: changes are not saved)"
+        self.progress.setText(text)
+        self.heatmap.set_risks([(row + 1, *self.model.effective(row))
+                                for row in range(self.model.rowCount())])
+
+    def _on_edit(self, risk_id: str, name: str, value: object) -> None:
+        title = next((r.title for r in self.risks if r.id == risk_id), risk_id)
+        self.session.undo_stack.push(SetChecklistField(self.session, risk_id, name, value, title))
+
+    def reset_selected(self) -> None:
+        ref = self._current
+        if ref is None or ref.kind != "risk" or self.session.workspace is None:
+            return
+        if self.session.workspace.read_only:
+            return
+        title = next((r.title for r in self.risks if r.id == ref.id), ref.id)
+        self.session.undo_stack.push(ResetAssessment(self.session, ref.id, title))
+
+    # -- heat map filter -------------------------------------------------------------------------
+    def filter_cell(self, cell: tuple[int, int] | None) -> None:
+        if cell is not None and cell == self.proxy.cell:
+            cell = None  # a second click on the same cell clears the filter
+        self.proxy.set_cell(cell)
+        self.heatmap.set_selected_cell(cell)
+        if cell is None:
+            self.filter_label.setText("")
+        else:
+            n = self.proxy.rowCount()
+            self.filter_label.setText(f"Showing {n} risk{'s' if n != 1 else ''} with "
+                                      f"likelihood {cell[0]} and impact {cell[1]}")
+
+    # -- selection -----------------------------------------------------------------------------
+    def _on_row(self, index: QModelIndex) -> None:
+        if not index.isValid():
+            return
+        risk = self.model.risk(self.proxy.mapToSource(index).row())
+        self._current = ItemRef("risk", risk.id)
+        self._show_rationale()
+        self.session.select(self._current)
+
+    def _show_rationale(self) -> None:
+        ref = self._current
+        if ref is None:
+            return
+        risk = next(r for r in self.risks if r.id == ref.id)
+        self.rationale_title.setText(f"<b>Your rationale:</b> {risk.title}")
+        self.rationale.setPlainText(self.model.entry(risk.id).rationale)
+        editable = self.model.editable
+        self.rationale.setEnabled(editable)
+        self.save_rationale.setEnabled(editable)
+
+    def commit_rationale(self) -> None:
+        """Save the rationale editor's text for the selected risk (one undoable step)."""
+        ref = self._current
+        if ref is None or not self.model.editable:
+            return
+        text = self.rationale.toPlainText()
+        if text != self.model.entry(ref.id).rationale:
+            self._on_edit(ref.id, "rationale", text)
+
+    def select(self, ref: ItemRef) -> None:
+        row = self.model.row_of(ref.id)
+        if row < 0:
+            return
+        index = self.proxy.mapFromSource(self.model.index(row, RiskChecklistModel.COL_RISK))
+        if not index.isValid():
+            self.filter_cell(None)
+            index = self.proxy.mapFromSource(self.model.index(row, RiskChecklistModel.COL_RISK))
+        self.table.setCurrentIndex(index)
+        self.table.scrollTo(index)
+
+    def current_ref(self) -> ItemRef | None:
+        return self._current
+
+    def save_state(self, settings: QSettings) -> None:
+        settings.setValue("risks/splitter", self.splitter.saveState())
+        settings.setValue("risks/lower", self.lower.saveState())
+        settings.setValue("risks/header", self.table.horizontalHeader().saveState())
+
+    def restore_state(self, settings: QSettings) -> None:
+        state = settings.value("risks/splitter")
+        if isinstance(state, QByteArray):
+            self.splitter.restoreState(state)
+        lower = settings.value("risks/lower")
+        if isinstance(lower, QByteArray):
+            self.lower.restoreState(lower)
+        header = settings.value("risks/header")
+        if isinstance(header, QByteArray):
+            self.table.horizontalHeader().restoreState(header)

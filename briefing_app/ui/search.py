@@ -1,0 +1,93 @@
+"""Search results: full-text hits over items and source passages, grouped by kind."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import QAbstractItemView, QLabel, QTreeView, QVBoxLayout, QWidget
+
+from ..domain import ItemRef, SearchHit
+from ..store.describe import KIND_LABELS
+from .session import Session
+
+HIT_ROLE = Qt.ItemDataRole.UserRole + 10
+GROUP_ORDER = ("overview", "judgment", "figure", "actor", "region", "mineral", "project",
+               "event", "era", "benefit", "risk", "source", "passage")
+GROUP_LABELS = KIND_LABELS | {"passage": "Source passage"}
+
+
+def group_hits(hits: list[SearchHit]) -> list[tuple[str, list[SearchHit]]]:
+    groups: dict[str, list[SearchHit]] = {}
+    for hit in hits:
+        groups.setdefault(hit.kind, []).append(hit)
+    return [(k, groups[k]) for k in GROUP_ORDER if k in groups]
+
+
+class SearchResults(QWidget):
+    def __init__(self, session: Session, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.model = QStandardItemModel(self)
+        self.tree = QTreeView(self)
+        self.tree.setObjectName("searchResults")
+        self.tree.setAccessibleName("Search results")
+        self.tree.setModel(self.model)
+        self.tree.setHeaderHidden(True)
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.tree.setUniformRowHeights(True)
+        self.tree.activated.connect(self._open)
+        self.tree.clicked.connect(self._open)
+        self.message = QLabel(self)
+        self.message.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(self.message)
+        layout.addWidget(self.tree)
+        self.hits: list[SearchHit] = []
+        self._query = ""
+
+    def run(self, query: str) -> int:
+        self._query = query
+        self.hits = self.session.store.search(query) if query.strip() else []
+        self.model.clear()
+        for kind, hits in group_hits(self.hits):
+            group = QStandardItem(f"{GROUP_LABELS.get(kind, kind)} ({len(hits)})")
+            group.setSelectable(False)
+            for hit in hits:
+                text = hit.snippet.replace("\n", " ") if kind == "passage" else hit.title
+                child = QStandardItem(text)
+                child.setToolTip(hit.snippet.replace("\n", " "))
+                child.setData(hit, HIT_ROLE)
+                group.appendRow(child)
+            self.model.appendRow(group)
+        self.tree.expandAll()
+        if not query.strip():
+            self.message.setText("")
+        elif not self.hits:
+            self.message.setText(f"Nothing matches \u201c{query.strip()}\u201d. Try fewer or "
+                                 "shorter words; every word must appear.")
+        else:
+            self.message.setText(self.summary())
+        return len(self.hits)
+
+    def summary(self) -> str:
+        n = len(self.hits)
+        if not n:
+            return f"No results for \u201c{self._query.strip()}\u201d"
+        return f"{n} result{'s' if n != 1 else ''} for \u201c{self._query.strip()}\u201d"
+
+    def _open(self, index: QModelIndex) -> None:
+        hit = index.data(HIT_ROLE)
+        if isinstance(hit, SearchHit):
+            self.open_hit(hit)
+
+    def open_hit(self, hit: SearchHit) -> None:
+        if hit.kind == "passage":
+            self.session.show_source(hit.source_id, hit.start, hit.end)
+        else:
+            self.session.open_item(ItemRef(hit.kind, hit.id))
+
+    def open_first(self) -> None:
+        if self.hits:
+            first = group_hits(self.hits)[0][1][0]
+            self.open_hit(first)

@@ -1,0 +1,81 @@
+"""What every part of the window shares: the stores, the undo stack and one change signal.
+
+Views never open a database: they ask the session's stores, and change the workspace only by
+pushing an undo command. After each change the session emits ``changed`` with what changed, and
+each view refreshes only what concerns it (Anki's "operation did execute").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
+
+from ..domain import ItemRef
+from ..store.briefing import BriefingStore
+
+if TYPE_CHECKING:  # the workspace module is imported after the first paint
+    from ..store.workspace import OpenReport, Workspace
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a user action changed: ``kind`` is "checklist" or "notes"; ``ids`` what exactly."""
+
+    kind: str
+    ids: tuple[str, ...] = ()
+
+
+class Session(QObject):
+    changed = Signal(object)  # Change
+    workspaceReady = Signal()  # noqa: N815 (Qt naming)
+    itemSelected = Signal(object)  # noqa: N815  ItemRef | None: what the user looks at
+    openRequested = Signal(object)  # noqa: N815  ItemRef: show this item in its tab
+    sourceRequested = Signal(str, int, int)  # noqa: N815  source id, start, end
+    citationRequested = Signal(str)  # noqa: N815  citation id
+
+    def __init__(self, store: BriefingStore, workspace_folder: Path | None = None,
+                 parent: QObject | None = None):
+        super().__init__(parent)
+        self.store = store
+        self._workspace_folder = workspace_folder
+        self.workspace: Workspace | None = None
+        self.open_report: OpenReport | None = None
+        self.undo_stack = QUndoStack(self)
+        self.current: ItemRef | None = None
+
+    @property
+    def workspace_folder(self) -> Path:
+        """Where the user's work lives: as given, else $BRIEFING_APP_WORKSPACE, else the
+        platform's user data folder (resolved only when first needed)."""
+        if self._workspace_folder is None:
+            from ..paths import workspace_dir
+
+            self._workspace_folder = workspace_dir()
+        return self._workspace_folder
+
+    def open_workspace(self) -> OpenReport:
+        from ..store.workspace import open_workspace
+
+        self.workspace, self.open_report = open_workspace(self.workspace_folder)
+        self.workspaceReady.emit()
+        return self.open_report
+
+    def select(self, ref: ItemRef | None) -> None:
+        self.current = ref
+        self.itemSelected.emit(ref)
+
+    def open_item(self, ref: ItemRef) -> None:
+        self.openRequested.emit(ref)
+
+    def show_source(self, source_id: str, start: int, end: int) -> None:
+        self.sourceRequested.emit(source_id, start, end)
+
+    def show_citation(self, citation_id: str) -> None:
+        self.citationRequested.emit(citation_id)
+
+    def notify(self, change: Change) -> None:
+        self.changed.emit(change)

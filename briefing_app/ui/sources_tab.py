@@ -1,0 +1,236 @@
+"""Source reader: each source document with its passages, a quoted range highlighted on demand,
+and the external citations behind every cited fact.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt
+from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextCursor, QTextFormat
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QSplitter,
+    QTableView,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..domain import Citation, ItemRef, Passage, Source
+from .models import ListTableModel
+from .session import Session
+
+HIGHLIGHT = QColor("#ffd54f")
+
+
+def utf16_offset(text: str, offset: int) -> int:
+    """Qt counts text positions in UTF-16 code units; Python in code points."""
+    return len(text[:offset].encode("utf-16-le")) // 2
+
+
+class SourcesModel(ListTableModel[Source]):
+    columns = (("Source document", lambda s: s.title), ("Kind", lambda s: s.kind))
+
+    def ref(self, obj: Source) -> ItemRef:
+        return ItemRef("source", obj.id)
+
+
+class CitationsModel(ListTableModel[Citation]):
+    columns = (
+        ("Publisher", lambda c: c.publisher),
+        ("Date", lambda c: c.date or "undated"),
+        ("Title", lambda c: c.title),
+        ("Fact", lambda c: c.fact),
+    )
+
+
+class SourcesTab(QWidget):
+    def __init__(self, session: Session, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        store = session.store
+        self.sources = store.sources()
+        self._source: Source | None = None
+        self._passages: list[Passage] = []
+        self.highlight: tuple[int, int] | None = None  # Python offsets in the current source
+
+        self.source_model = SourcesModel(self.sources, self)
+        self.source_list = QTableView(self)
+        self.source_list.setObjectName("sourceList")
+        self.source_list.setAccessibleName("Source documents")
+        self.source_list.setModel(self.source_model)
+        self._table_defaults(self.source_list)
+        self.source_list.selectionModel().currentRowChanged.connect(self._on_source_row)
+
+        self.citation_model = CitationsModel(store.citations(), self)
+        self.citation_list = QTableView(self)
+        self.citation_list.setObjectName("citationList")
+        self.citation_list.setAccessibleName("External citations")
+        self.citation_list.setModel(self.citation_model)
+        self._table_defaults(self.citation_list)
+        self.citation_list.selectionModel().currentRowChanged.connect(self._on_citation_row)
+        self.citation_detail = QLabel(self)
+        self.citation_detail.setObjectName("citationDetail")
+        self.citation_detail.setWordWrap(True)
+        self.citation_detail.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+
+        self.reader = QTextEdit(self)
+        self.reader.setObjectName("sourceReader")
+        self.reader.setAccessibleName("Source text")
+        self.reader.setReadOnly(True)
+        self.reader.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                            | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.reader.cursorPositionChanged.connect(self._update_position)
+        self.position_label = QLabel(self)
+        self.position_label.setObjectName("passageLabel")
+
+        side = QSplitter(Qt.Orientation.Vertical, self)
+        side.addWidget(self._titled("Source documents", self.source_list))
+        side.addWidget(self._titled("External citations", self.citation_list))
+        side.addWidget(self.citation_detail)
+        side.setStretchFactor(0, 1)
+        side.setStretchFactor(1, 3)
+        main = QWidget(self)
+        main_layout = QVBoxLayout(main)
+        main_layout.setContentsMargins(0, 0, 0, 0)
+        main_layout.addWidget(self.reader)
+        main_layout.addWidget(self.position_label)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("sourcesSplitter")
+        self.splitter.addWidget(side)
+        self.splitter.addWidget(main)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setSizes([420, 740])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.splitter)
+        if self.sources:
+            self.source_list.selectRow(0)
+
+    def _titled(self, title: str, widget: QWidget) -> QWidget:
+        box = QWidget(self)
+        lay = QVBoxLayout(box)
+        lay.setContentsMargins(0, 0, 0, 0)
+        label = QLabel(f"<b>{title}</b>", box)
+        label.setBuddy(widget)
+        lay.addWidget(label)
+        lay.addWidget(widget)
+        return box
+
+    @staticmethod
+    def _table_defaults(table: QTableView) -> None:
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.verticalHeader().setVisible(False)
+        table.setWordWrap(False)
+        table.horizontalHeader().setStretchLastSection(True)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+
+    # -- showing a source ------------------------------------------------------------------------
+    def _on_source_row(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.load(self.source_model.row_object(index.row()))
+            self.session.select(ItemRef("source", self.sources[index.row()].id))
+
+    def load(self, source: Source) -> None:
+        if self._source is not None and self._source.id == source.id:
+            return
+        self._source = source
+        self._passages = self.session.store.passages(source.id)
+        self.highlight = None
+        self.reader.setPlainText(source.text)
+        heading = QTextCharFormat()
+        heading.setFontWeight(QFont.Weight.Bold)
+        title = QTextCharFormat()
+        title.setFontWeight(QFont.Weight.Bold)
+        if self.font().pointSizeF() > 0:
+            title.setFontPointSize(self.font().pointSizeF() * 1.3)
+        for p in self._passages:
+            if p.role in ("title", "heading"):
+                cursor = self._cursor(p.start, p.end)
+                cursor.mergeCharFormat(title if p.role == "title" else heading)
+        self.reader.setExtraSelections([])
+        self.reader.moveCursor(QTextCursor.MoveOperation.Start)
+
+    def _cursor(self, start: int, end: int) -> QTextCursor:
+        assert self._source is not None
+        text = self._source.text
+        cursor = QTextCursor(self.reader.document())
+        cursor.setPosition(utf16_offset(text, start))
+        cursor.setPosition(utf16_offset(text, end), QTextCursor.MoveMode.KeepAnchor)
+        return cursor
+
+    def show_range(self, source_id: str, start: int, end: int) -> None:
+        """Open a source at a quoted range, highlighted and scrolled into view."""
+        row = next((i for i, s in enumerate(self.sources) if s.id == source_id), -1)
+        if row < 0:
+            return
+        if self.source_list.currentIndex().row() != row:
+            self.source_list.selectRow(row)
+        self.load(self.sources[row])
+        self.highlight = (start, end)
+        selection = QTextEdit.ExtraSelection()
+        selection.cursor = self._cursor(start, end)  # type: ignore[attr-defined]
+        fmt = QTextCharFormat()
+        fmt.setBackground(HIGHLIGHT)
+        fmt.setForeground(QColor("#000000"))
+        fmt.setProperty(QTextFormat.Property.FullWidthSelection, False)
+        selection.format = fmt  # type: ignore[attr-defined]
+        self.reader.setExtraSelections([selection])
+        cursor = self._cursor(start, start)
+        self.reader.setTextCursor(cursor)
+        self.reader.ensureCursorVisible()
+        self._update_position()
+
+    def highlighted_text(self) -> str:
+        if self.highlight is None or self._source is None:
+            return ""
+        return self._source.text[self.highlight[0]:self.highlight[1]]
+
+    def _update_position(self) -> None:
+        if self._source is None:
+            return
+        pos = self.reader.textCursor().position()
+        text = self._source.text
+        for p in self._passages:
+            if utf16_offset(text, p.start) <= pos <= utf16_offset(text, p.end):
+                self.position_label.setText(
+                    f"{self._source.title} \u2014 passage {p.seq} of {len(self._passages)} "
+                    f"({p.role})")
+                return
+        self.position_label.setText(self._source.title)
+
+    # -- citations -------------------------------------------------------------------------------
+    def _on_citation_row(self, index: QModelIndex) -> None:
+        if index.isValid():
+            c = self.citation_model.row_object(index.row())
+            self.citation_detail.setText(c.reference() + f"\n(fact {c.fact})")
+
+    def show_citation(self, citation_id: str) -> None:
+        rows = self.citation_model.rows()
+        row = next((i for i, c in enumerate(rows) if c.id == citation_id), -1)
+        if row >= 0:
+            self.citation_list.selectRow(row)
+            self.citation_list.scrollTo(self.citation_model.index(row, 0))
+
+    # -- tab protocol --------------------------------------------------------------------------
+    def select(self, ref: ItemRef) -> None:
+        if ref.kind == "source":
+            row = next((i for i, s in enumerate(self.sources) if s.id == ref.id), -1)
+            if row >= 0:
+                self.source_list.selectRow(row)
+
+    def current_ref(self) -> ItemRef | None:
+        return ItemRef("source", self._source.id) if self._source else None
+
+    def save_state(self, settings: QSettings) -> None:
+        settings.setValue("sources/splitter", self.splitter.saveState())
+
+    def restore_state(self, settings: QSettings) -> None:
+        state = settings.value("sources/splitter")
+        if isinstance(state, QByteArray):
+            self.splitter.restoreState(state)

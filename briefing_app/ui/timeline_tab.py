@@ -1,0 +1,413 @@
+"""Geopolitics Timeline tab: events in lanes by actor on a real date axis, beside a sorted list.
+
+Day-precise events are points; an event known only to the month or year is drawn as a bar over
+that whole month or year, never as a day. Eras are translucent bands behind their lane.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+
+import pyqtgraph as pg
+from PySide6.QtCore import QByteArray, QDate, QItemSelectionModel, QSettings, Qt, Signal
+from PySide6.QtGui import QColor, QKeySequence, QPalette, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..domain import Era, Event, ItemRef, PartialDate
+from .models import EventsFilter, EventsModel
+from .session import Session
+
+CATEGORY_COLOURS = {
+    "diplomacy": "#2c6fbb",
+    "investment": "#2e8b57",
+    "policy": "#7b4fb3",
+    "security": "#c0392b",
+    "export-control": "#e67e22",
+    "legal": "#8d6e63",
+    "trade": "#16a0a0",
+}
+DAY = 86400.0
+MIN_DATE = QDate(1900, 1, 1)
+
+
+def _ts(year: int, month: int, day: int, end_of_day: bool = False) -> float:
+    moment = dt.datetime(year, month, day, 23 if end_of_day else 0, 59 if end_of_day else 0,
+                         tzinfo=dt.UTC)
+    return moment.timestamp()
+
+
+def period(date: PartialDate) -> tuple[float, float]:
+    """Start and end (UTC seconds) of the period a partial date stands for."""
+    parts = [int(p) for p in date.iso.split("-")]
+    if len(parts) == 1:
+        return _ts(parts[0], 1, 1), _ts(parts[0], 12, 31, True)
+    if len(parts) == 2:
+        last = calendar.monthrange(parts[0], parts[1])[1]
+        return _ts(parts[0], parts[1], 1), _ts(parts[0], parts[1], last, True)
+    return _ts(*parts), _ts(*parts, end_of_day=True)
+
+
+def event_x(event: Event) -> float:
+    start, end = period(event.date)
+    return (start + end) / 2
+
+
+class TimelineChart(pg.PlotWidget):
+    """The lanes chart. Emits ``eventClicked(event id)``."""
+
+    eventClicked = Signal(str)  # noqa: N815
+
+    def __init__(self, lanes: list[tuple[str, str]], parent: QWidget | None = None):
+        pal = parent.palette() if parent is not None else QPalette()
+        super().__init__(parent, background=pal.color(QPalette.ColorRole.Base),
+                         axisItems={"bottom": pg.DateAxisItem(orientation="bottom",
+                                                              utcOffset=0)})
+        fg = pal.color(QPalette.ColorRole.Text)
+        self.setAccessibleName("Timeline chart: events by actor and date")
+        self.lanes = lanes
+        item = self.getPlotItem()
+        item.setMenuEnabled(False)
+        for name in ("left", "bottom"):
+            axis = item.getAxis(name)
+            axis.setPen(pg.mkPen(fg))
+            axis.setTextPen(pg.mkPen(fg))
+        item.setLabel("bottom", "Date")
+        item.setLabel("left", "Actor lane")
+        item.getAxis("left").setTicks([[(self.lane_y(i), name)
+                                        for i, (_lid, name) in enumerate(lanes)]])
+        item.showGrid(x=True, alpha=0.2)
+        item.getViewBox().setMouseEnabled(x=True, y=False)
+        item.setYRange(-0.7, len(lanes) + 0.2, padding=0)
+        self.legend = item.addLegend(offset=(-10, 5), colCount=4, labelTextColor=fg,
+                                     brush=pal.color(QPalette.ColorRole.Base))
+        for category, colour in CATEGORY_COLOURS.items():
+            sample = pg.ScatterPlotItem([], [], brush=QColor(colour), pen=None, size=10)
+            self.legend.addItem(sample, category.replace("-", " "))
+        self._events: list[Event] = []
+        self._spans: list[tuple[float, float, float, str]] = []
+        self._scatter = pg.ScatterPlotItem(size=12, hoverable=True, tip=None)
+        self._scatter.sigClicked.connect(self._on_points)
+        self._scatter.setZValue(10)
+        item.addItem(self._scatter)
+        self._span_item: pg.BarGraphItem | None = None
+        self._era_items: list[pg.GraphicsObject] = []
+        self._labels: list[pg.TextItem] = []
+        self._marker = pg.ScatterPlotItem(size=22, brush=None, pen=pg.mkPen(fg, width=2.5),
+                                          symbol="o")
+        self._marker.setZValue(20)
+        item.addItem(self._marker)
+        self.scene().sigMouseClicked.connect(self._on_scene_click)
+        self._lane_index = {lid: i for i, (lid, _n) in enumerate(lanes)}
+
+    def lane_y(self, index: int) -> float:
+        return float(len(self.lanes) - 1 - index)
+
+    def y_of(self, lane: str) -> float:
+        return self.lane_y(self._lane_index.get(lane, 0))
+
+    def set_content(self, events: list[Event], eras: list[Era]) -> None:
+        item = self.getPlotItem()
+        for old in self._era_items + self._labels:
+            item.removeItem(old)
+        self._era_items, self._labels = [], []
+        if self._span_item is not None:
+            item.removeItem(self._span_item)
+            self._span_item = None
+        self._events = events
+
+        today = dt.datetime.now(dt.UTC).timestamp()
+        text_colour = self.getAxis("left").textPen().color()
+        for era in eras:
+            x0 = period(era.start)[0]
+            x1 = period(era.end)[1] if era.end else today
+            y = self.y_of(era.lane)
+            band = pg.BarGraphItem(x0=[x0], x1=[x1], y0=[y - 0.42], y1=[y + 0.42],
+                                   brush=QColor(128, 128, 128, 45), pen=pg.mkPen(None))
+            band.setZValue(-10)
+            band.setToolTip(f"{era.title}: {era.start.label()} \u2013 "
+                            f"{era.end.label() if era.end else 'ongoing'}")
+            item.addItem(band)
+            label = pg.TextItem(era.title, color=text_colour, anchor=(0, 0))
+            label.setPos(x0, y + 0.45)
+            label.setZValue(-5)
+            item.addItem(label)
+            self._era_items.append(band)
+            self._labels.append(label)
+
+        points = []
+        x0s, x1s, y0s, y1s, brushes = [], [], [], [], []
+        self._spans = []
+        for e in events:
+            colour = QColor(CATEGORY_COLOURS.get(e.category, "#777777"))
+            y = self.y_of(e.lane)
+            if e.date.precision == "day":
+                points.append({"pos": (event_x(e), y), "data": e.id, "brush": colour,
+                               "pen": pg.mkPen(colour.darker(140))})
+            else:
+                start, end = period(e.date)
+                x0s.append(start)
+                x1s.append(end)
+                y0s.append(y - 0.16)
+                y1s.append(y + 0.16)
+                faded = QColor(colour)
+                faded.setAlpha(150)
+                brushes.append(faded)
+                self._spans.append((start, end, y, e.id))
+        self._scatter.setData(points)
+        if x0s:
+            self._span_item = pg.BarGraphItem(x0=x0s, x1=x1s, y0=y0s, y1=y1s, brushes=brushes,
+                                              pens=[pg.mkPen(b.darker(150)) for b in brushes])
+            self._span_item.setZValue(5)
+            item.addItem(self._span_item)
+
+    def fit_all(self) -> None:
+        if not self._events:
+            return
+        xs = [period(e.date)[0] for e in self._events] + [period(e.date)[1]
+                                                          for e in self._events]
+        span = max(xs) - min(xs) or DAY * 30
+        self.getPlotItem().setXRange(min(xs) - span * 0.03, max(xs) + span * 0.03, padding=0)
+
+    def zoom(self, factor: float) -> None:
+        vb = self.getPlotItem().getViewBox()
+        (x0, x1), _ = vb.viewRange()
+        centre, half = (x0 + x1) / 2, (x1 - x0) / 2 * factor
+        vb.setXRange(centre - half, centre + half, padding=0)
+
+    def pan(self, fraction: float) -> None:
+        vb = self.getPlotItem().getViewBox()
+        (x0, x1), _ = vb.viewRange()
+        shift = (x1 - x0) * fraction
+        vb.setXRange(x0 + shift, x1 + shift, padding=0)
+
+    def mark(self, event: Event | None) -> None:
+        if event is None:
+            self._marker.setData([])
+            return
+        x, y = event_x(event), self.y_of(event.lane)
+        self._marker.setData([{"pos": (x, y)}])
+        vb = self.getPlotItem().getViewBox()
+        (x0, x1), _ = vb.viewRange()
+        if not x0 <= x <= x1:
+            half = (x1 - x0) / 2
+            vb.setXRange(x - half, x + half, padding=0)
+
+    def _on_points(self, _item, points, _ev=None) -> None:  # type: ignore[no-untyped-def]
+        if len(points):
+            self.eventClicked.emit(points[0].data())
+
+    def _on_scene_click(self, event) -> None:  # type: ignore[no-untyped-def]
+        if event.isAccepted() or event.button() != Qt.MouseButton.LeftButton:
+            return
+        p = self.getPlotItem().getViewBox().mapSceneToView(event.scenePos())
+        for start, end, y, eid in self._spans:
+            if start <= p.x() <= end and abs(p.y() - y) <= 0.2:
+                self.eventClicked.emit(eid)
+                return
+
+    def event_position(self, event_id: str):  # type: ignore[no-untyped-def]
+        """Where an event is drawn, in view coordinates (x, y)."""
+        e = next(e for e in self._events if e.id == event_id)
+        return event_x(e), self.y_of(e.lane)
+
+
+class TimelineTab(QWidget):
+    def __init__(self, session: Session, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        store = session.store
+        self.events = store.events()
+        self.eras = store.eras()
+        actors = {a.id: a for a in store.actors()}
+        used = {e.lane for e in self.events} | {e.lane for e in self.eras}
+        self.lanes = [(a.id, a.short) for a in store.actors() if a.id in used]
+        self._current: ItemRef | None = None
+
+        self.chart = TimelineChart(self.lanes, self)
+        self.chart.setObjectName("timelineChart")
+        self.chart.eventClicked.connect(lambda eid: self.select(ItemRef("event", eid)))
+
+        self.model = EventsModel(self.events, {a: actors[a].short for a in actors}, self)
+        self.proxy = EventsFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.sort(EventsModel.COL_DATE)
+        self.list = QTableView(self)
+        self.list.setObjectName("eventsList")
+        self.list.setAccessibleName("Events, sorted by date")
+        self.list.setModel(self.proxy)
+        self.list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list.verticalHeader().setVisible(False)
+        self.list.setWordWrap(False)
+        header = self.list.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(EventsModel.COL_TITLE, QHeaderView.ResizeMode.Stretch)
+        header.resizeSection(EventsModel.COL_DATE, 110)
+        header.resizeSection(EventsModel.COL_LANE, 90)
+        self.list.selectionModel().currentRowChanged.connect(self._on_row)
+
+        # Filters.
+        self.actor_filter = QComboBox(self)
+        self.actor_filter.setObjectName("actorFilter")
+        self.actor_filter.setAccessibleName("Filter events by actor")
+        self.actor_filter.addItem("All actors", "")
+        involved = {a for e in self.events for a in e.actors} | used
+        for a in store.actors():
+            if a.id in involved:
+                self.actor_filter.addItem(a.name, a.id)
+        self.category_filter = QComboBox(self)
+        self.category_filter.setObjectName("categoryFilter")
+        self.category_filter.setAccessibleName("Filter events by category")
+        self.category_filter.addItem("All categories", "")
+        for c in sorted({e.category for e in self.events}):
+            self.category_filter.addItem(c.replace("-", " "), c)
+        self.date_from = self._date_edit("dateFrom", "Events from")
+        self.date_to = self._date_edit("dateTo", "Events until")
+        self.fit_button = QPushButton("&Fit all", self)
+        self.fit_button.setObjectName("fitAll")
+        self.fit_button.setToolTip("Show every event (Ctrl+0)")
+        self.fit_button.clicked.connect(self.chart.fit_all)
+        self.count_label = QLabel(self)
+        for w in (self.actor_filter, self.category_filter):
+            w.currentIndexChanged.connect(self._apply_filters)
+        for d in (self.date_from, self.date_to):
+            d.dateChanged.connect(self._apply_filters)
+
+        filters = QHBoxLayout()
+        for text, w in (("&Actor:", self.actor_filter), ("Cate&gory:", self.category_filter),
+                        ("F&rom:", self.date_from), ("&Until:", self.date_to)):
+            label = QLabel(text, self)
+            label.setBuddy(w)
+            filters.addWidget(label)
+            filters.addWidget(w)
+        filters.addStretch(1)
+        filters.addWidget(self.count_label)
+        filters.addWidget(self.fit_button)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("timelineSplitter")
+        self.splitter.addWidget(self.chart)
+        self.splitter.addWidget(self.list)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([700, 460])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(filters)
+        layout.addWidget(self.splitter)
+
+        for keys, slot in (
+            ("Left", lambda: self.step(-1)),
+            ("Right", lambda: self.step(1)),
+            ("Ctrl+0", self.chart.fit_all),
+            ("+", lambda: self.chart.zoom(0.7)),
+            ("=", lambda: self.chart.zoom(0.7)),
+            ("-", lambda: self.chart.zoom(1 / 0.7)),
+            ("Ctrl+Left", lambda: self.chart.pan(-0.2)),
+            ("Ctrl+Right", lambda: self.chart.pan(0.2)),
+        ):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+
+        self._apply_filters()
+        self.chart.fit_all()
+
+    def _date_edit(self, name: str, accessible: str) -> QDateEdit:
+        edit = QDateEdit(self)
+        edit.setObjectName(name)
+        edit.setAccessibleName(accessible)
+        edit.setCalendarPopup(True)
+        edit.setDisplayFormat("yyyy-MM-dd")
+        edit.setMinimumDate(MIN_DATE)
+        edit.setSpecialValueText("any")
+        edit.setDate(MIN_DATE)
+        return edit
+
+    @staticmethod
+    def _iso(edit: QDateEdit) -> str:
+        d = edit.date()
+        return "" if d == MIN_DATE else d.toString("yyyy-MM-dd")
+
+    def _apply_filters(self) -> None:
+        self.proxy.set_filters(self.actor_filter.currentData() or "",
+                               self.category_filter.currentData() or "",
+                               self._iso(self.date_from), self._iso(self.date_to))
+        shown = [e for e in self.events if self.proxy.accepts(e)]
+        self.chart.set_content(shown, self.eras)
+        n = len(shown)
+        self.count_label.setText(f"{n} of {len(self.events)} events")
+        current = self._current
+        if current is not None and not any(e.id == current.id for e in shown):
+            self.chart.mark(None)
+
+    def _on_row(self, index) -> None:  # type: ignore[no-untyped-def]
+        if not index.isValid():
+            return
+        event = self.model.row_object(self.proxy.mapToSource(index).row())
+        self._current = ItemRef("event", event.id)
+        self.chart.mark(event)
+        self.session.select(self._current)
+
+    def step(self, delta: int) -> None:
+        """Select the previous or next event in date order (Left/Right)."""
+        rows = self.proxy.rowCount()
+        if rows == 0:
+            return
+        current = self.list.currentIndex()
+        row = current.row() + delta if current.isValid() else (0 if delta > 0 else rows - 1)
+        row = max(0, min(rows - 1, row))
+        self.list.selectionModel().setCurrentIndex(
+            self.proxy.index(row, 0),
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows)
+        self.list.scrollTo(self.proxy.index(row, 0))
+
+    def select(self, ref: ItemRef) -> None:
+        if ref.kind == "era":
+            era = next((e for e in self.eras if e.id == ref.id), None)
+            if era is not None:
+                start = period(era.start)[0]
+                end = period(era.end)[1] if era.end else dt.datetime.now(dt.UTC).timestamp()
+                self.chart.getPlotItem().setXRange(start, end, padding=0.05)
+            self._current = ref
+            self.session.select(ref)
+            return
+        row = self.model.row_of(ref.id)
+        if row < 0:
+            return
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if not index.isValid():  # filtered out: clear the filters so it can be shown
+            self.actor_filter.setCurrentIndex(0)
+            self.category_filter.setCurrentIndex(0)
+            self.date_from.setDate(MIN_DATE)
+            self.date_to.setDate(MIN_DATE)
+            index = self.proxy.mapFromSource(self.model.index(row, 0))
+        self.list.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows)
+        self.list.scrollTo(index)
+
+    def current_ref(self) -> ItemRef | None:
+        return self._current
+
+    def save_state(self, settings: QSettings) -> None:
+        settings.setValue("timeline/splitter", self.splitter.saveState())
+
+    def restore_state(self, settings: QSettings) -> None:
+        state = settings.value("timeline/splitter")
+        if isinstance(state, QByteArray):
+            self.splitter.restoreState(state)

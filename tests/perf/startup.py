@@ -1,0 +1,56 @@
+"""Start-up benchmark: `briefing-app gui --smoke` against a bare PySide6 window, side by side.
+
+Runs the two alternately (A B A B ...) as whole processes and prints the median wall time of
+each and their ratio, measured in this one run. Not a test: these machines are shared and noisy.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python tests/perf/startup.py [runs]
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SCRATCH = Path(tempfile.mkdtemp(prefix="briefing-bench-"))
+
+
+def bench_env() -> dict[str, str]:
+    """As a user runs it: bytecode caches written and used (some CI shells disable them)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    # A first start: no saved window state, an empty workspace.
+    env["XDG_CONFIG_HOME"] = str(SCRATCH / "config")
+    env["BRIEFING_APP_WORKSPACE"] = str(SCRATCH / "workspace")
+    return env
+
+
+def timed(cmd: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, capture_output=True, env=bench_env())
+    return time.perf_counter() - start
+
+
+def main(runs: int = 9) -> None:
+    bare = [sys.executable, str(HERE / "bare_window.py")]
+    app = [sys.executable, "-m", "briefing_app", "gui", "--smoke"]
+    timed(bare), timed(app)  # warm the file cache once
+    a, b = [], []
+    for _ in range(runs):
+        a.append(timed(bare))
+        b.append(timed(app))
+    ma, mb = statistics.median(a), statistics.median(b)
+    print(f"bare PySide6 window : median {ma * 1000:6.0f} ms  (min {min(a) * 1000:.0f}, "
+          f"max {max(a) * 1000:.0f})")
+    print(f"briefing-app --smoke: median {mb * 1000:6.0f} ms  (min {min(b) * 1000:.0f}, "
+          f"max {max(b) * 1000:.0f})")
+    print(f"ratio: {mb / ma:.2f}x (target: at most 2x)")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 9)

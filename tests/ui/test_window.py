@@ -1,0 +1,297 @@
+"""The real main window, driven offscreen: tabs, shortcuts, details, sources, search, settings."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication, QTextBrowser
+
+from briefing_app.domain import ItemRef
+from briefing_app.store.briefing import BriefingStore
+from briefing_app.ui.main_window import TABS, MainWindow
+
+
+def _detail_text(window: MainWindow) -> str:
+    return window.detail.browser.toPlainText()
+
+
+def test_every_tab_renders_real_data_and_ctrl_numbers_switch(window: MainWindow, qtbot,
+                                                             store: BriefingStore) -> None:
+    for n, (key, _title, _m, _c) in enumerate(TABS, start=1):
+        qtbot.keyClick(window, Qt.Key(Qt.Key.Key_0 + n), Qt.KeyboardModifier.ControlModifier)
+        assert window.current_tab_key() == key
+    overview = window.tab("overview")
+    text = overview.browser.toPlainText()  # type: ignore[attr-defined]
+    assert store.overview().title in text
+    for j in store.judgments():
+        assert j.text.split()[0] in text
+    assert "Key figures" in text and "Benefits for Pakistan" in text and "Actors" in text
+    assert window.tab("minerals").proxy.rowCount() >= 8  # type: ignore[attr-defined]
+    assert window.tab("timeline").proxy.rowCount() == len(store.events())  # type: ignore[attr-defined]
+    assert window.tab("risks").proxy.rowCount() == len(store.risks())  # type: ignore[attr-defined]
+    assert store.sources()[0].title in window.tab("sources").reader.toPlainText()  # type: ignore[attr-defined]
+
+
+def test_overview_chart_is_built_after_first_paint(window: MainWindow, qtbot) -> None:
+    overview = window.tab("overview")
+    qtbot.waitUntil(lambda: overview.chart is not None)  # type: ignore[attr-defined]
+    chart = overview.chart  # type: ignore[attr-defined]
+    plot = chart.plot.getPlotItem()
+    assert plot.getAxis("left").labelText == "China's share (%)"
+    assert plot.legend is not None and len(plot.legend.items) == 2
+    bars = {fid for *_x, fid in chart._bars}
+    assert "china-ree-processing-ap-2025" in bars and "china-ree-mining-ap-2025" in bars
+
+
+def test_clicking_an_overview_element_shows_its_sources(window: MainWindow) -> None:
+    overview = window.tab("overview")
+    judgment = window.session.store.judgments()[0]
+    overview._on_link(__import__("PySide6.QtCore").QtCore.QUrl(  # type: ignore[attr-defined]
+        f"sel:judgment:{judgment.id}"))
+    text = _detail_text(window)
+    assert judgment.text[:40] in text.replace("\n", " ")
+    assert "Sources" in text and "[1]" in text
+
+
+def test_minerals_map_table_and_details_stay_in_step(window: MainWindow, qtbot) -> None:
+    window.tabs.setCurrentIndex(1)
+    tab = window.tab("minerals")
+    tab.resize(1000, 800)
+    qtbot.waitExposed(tab.map)
+    # Clicking Balochistan on the map filters the table and shows the region.
+    tab.map.regionClicked.emit("balochistan")
+    assert tab.region_filter.currentData() == "balochistan"
+    names = {tab.proxy.index(r, 0).data() for r in range(tab.proxy.rowCount())}
+    assert {"Copper", "Gold", "Chromite"} <= names
+    assert all(tab.proxy.index(r, 1).data() == "Balochistan" for r in range(tab.proxy.rowCount()))
+    assert "Balochistan" in _detail_text(window)
+    assert tab.map.selected_region == "balochistan"
+    # Selecting a mineral row highlights where it occurs and shows the mineral.
+    tab.table.setFocus()
+    tab.table.selectRow(0)
+    row_name = tab.proxy.index(0, 0).data()
+    assert row_name in _detail_text(window)
+    assert tab.map.selected_region == "balochistan"
+    # Clicking a project marker selects the project and its minerals' rows.
+    tab.map.projectClicked.emit("reko-diq")
+    assert "Reko Diq" in _detail_text(window)
+    rows = {tab.proxy.index(i.row(), 0).data() for i in tab.table.selectionModel().selectedRows()}
+    assert {"Copper", "Gold"} <= rows
+
+
+def test_map_click_on_region_polygon(window: MainWindow, qtbot) -> None:
+    window.tabs.setCurrentIndex(1)
+    tab = window.tab("minerals")
+    qtbot.waitExposed(tab.map)
+    point = tab.map.region_item_center("sindh").toPoint()
+    with qtbot.waitSignal(tab.map.regionClicked, timeout=2000) as blocker:
+        qtbot.mouseClick(tab.map.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert blocker.args == ["sindh"]
+    assert tab.region_filter.currentData() == "sindh"
+
+
+def test_timeline_list_and_chart_stay_in_step(window: MainWindow, qtbot,
+                                              store: BriefingStore) -> None:
+    window.tabs.setCurrentIndex(2)
+    tab = window.tab("timeline")
+    events = store.events()
+    # Chart click -> list selection -> details.
+    target = next(e for e in events if e.date.iso == "2025-09-08")
+    tab.chart.eventClicked.emit(target.id)
+    current = tab.list.currentIndex()
+    assert tab.proxy.index(current.row(), 2).data() == target.title
+    assert target.title in _detail_text(window)
+    assert tab.chart._marker.data["x"][0] == pytest.approx(tab.chart.event_position(target.id)[0])
+    # Right steps to the next event in date order.
+    tab.list.setFocus()
+    qtbot.keyClick(tab.list, Qt.Key.Key_Right)
+    nxt = tab.list.currentIndex()
+    assert nxt.row() == current.row() + 1
+    assert tab.proxy.index(nxt.row(), 2).data() in _detail_text(window)
+    qtbot.keyClick(tab.list, Qt.Key.Key_Left)
+    assert tab.list.currentIndex().row() == current.row()
+
+
+def test_timeline_dates_keep_their_precision(window: MainWindow) -> None:
+    tab = window.tab("timeline")
+    month_events = [e for e in window.session.store.events() if e.date.precision == "month"]
+    assert month_events, "the fact base has month-precision events (e.g. Oct 2025 shipment)"
+    spans = {eid: (start, end) for start, end, _y, eid in tab.chart._spans}
+    for e in month_events:
+        start, end = spans[e.id]
+        assert end - start > 27 * 86400  # drawn over the month, not as a day
+    row = tab.model.row_of(month_events[0].id)
+    assert tab.model.index(row, 0).data() == month_events[0].date.short_label()
+    assert len(month_events[0].date.short_label().split()) == 2  # "Oct 2025": no day
+
+
+def test_timeline_filters_apply_to_list_and_chart(window: MainWindow,
+                                                  store: BriefingStore) -> None:
+    tab = window.tab("timeline")
+    tab.category_filter.setCurrentIndex(tab.category_filter.findData("security"))
+    n = tab.proxy.rowCount()
+    assert 0 < n < len(store.events())
+    assert all(tab.proxy.index(r, 3).data() == "security" for r in range(n))
+    assert len(tab.chart._events) == n
+    from PySide6.QtCore import QDate
+    tab.category_filter.setCurrentIndex(0)
+    tab.date_from.setDate(QDate(2025, 9, 1))
+    tab.date_to.setDate(QDate(2025, 9, 30))
+    titles = [tab.proxy.index(r, 2).data() for r in range(tab.proxy.rowCount())]
+    expected = [e.title for e in store.events() if e.date.iso.startswith("2025-09")]
+    assert sorted(titles) == sorted(expected) and titles
+    tab.fit_button.click()
+
+
+def test_show_source_highlights_the_quoted_passage(window: MainWindow,
+                                                   store: BriefingStore) -> None:
+    benefit = store.benefits()[0]
+    window.open_item(ItemRef("benefit", benefit.id))
+    quote = next(p for p in store.provenance(ItemRef("benefit", benefit.id)) if p.kind == "quote")
+    window.detail._on_link(__import__("PySide6.QtCore").QtCore.QUrl(  # type: ignore[attr-defined]
+        f"source:{quote.source_id}:{quote.start}:{quote.end}"))
+    assert window.current_tab_key() == "sources"
+    sources = window.tab("sources")
+    assert sources.highlighted_text() == quote.quote  # type: ignore[attr-defined]
+    selections = sources.reader.extraSelections()  # type: ignore[attr-defined]
+    assert [s.cursor.selectedText() for s in selections] == [quote.quote]
+
+
+def test_cited_fact_shows_its_full_citation(window: MainWindow, store: BriefingStore) -> None:
+    event = store.events()[-1]
+    window.open_item(ItemRef("event", event.id))
+    cite = next(p for p in store.provenance(ItemRef("event", event.id)) if p.kind == "citation")
+    assert cite.citation is not None
+    text = " ".join(_detail_text(window).split())
+    assert cite.citation.url in text.replace(" ", "") or cite.citation.url[:30] in text
+    assert cite.citation.publisher in text
+    window.detail._on_link(__import__("PySide6.QtCore").QtCore.QUrl(  # type: ignore[attr-defined]
+        f"citation:{cite.citation.id}"))
+    sources = window.tab("sources")
+    assert cite.citation.url in sources.citation_detail.text()  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("query", "kind", "title_part"), [
+    ("Jaffar Express", "event", "Jaffar"),
+    ("chromite Muslim Bagh", "project", "Muslim Bagh"),
+    ("technology transfer", "benefit", "Technology"),
+])
+def test_search_opens_the_right_item(window: MainWindow, qtbot, query: str, kind: str,
+                                     title_part: str) -> None:
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.search_field.hasFocus()
+    qtbot.keyClicks(window.search_field, query)
+    qtbot.waitUntil(lambda: window.search_dock is not None and window.search_dock.isVisible())
+    results = window.search_results
+    hit = next(h for h in results.hits if h.kind == kind)
+    results.open_hit(hit)
+    assert window.session.current == ItemRef(kind, hit.id)
+    assert title_part in _detail_text(window)
+
+
+def test_search_passage_opens_reader(window: MainWindow, qtbot) -> None:
+    window.search_field.setText("smartphones")
+    qtbot.waitUntil(lambda: window.search_dock is not None and window.search_results.hits != [])
+    hit = next(h for h in window.search_results.hits if h.kind == "passage")
+    window.search_results.open_hit(hit)
+    assert window.current_tab_key() == "sources"
+    assert "smartphones" in window.tab("sources").highlighted_text()  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("query", ['"', "AND", "*", "(", 'NEAR("', "OR OR", "title:", "\u00a0",
+                                   "''", "-", "^", "a" * 500])
+def test_malformed_search_never_errors(window: MainWindow, qtbot, query: str) -> None:
+    window.search_field.setText(query)
+    window._run_search()
+    if window.search_dock is not None:
+        assert window.search_results.message.text() != "" or window.search_results.hits
+
+
+def test_no_results_says_so(window: MainWindow) -> None:
+    window.search_field.setText("zzzzqqq")
+    window._run_search()
+    assert "Nothing matches" in window.search_results.message.text()
+
+
+def test_window_state_survives_a_restart(open_window: Callable[[], MainWindow]) -> None:
+    first = open_window()
+    first.resize(761, 533)
+    first.tabs.setCurrentIndex(3)
+    first.close()
+    QSettings().sync()
+    second = open_window()
+    assert second.tabs.currentIndex() == 3
+    assert (second.width(), second.height()) == (761, 533)
+
+
+def test_tabs_not_shown_are_not_built(window: MainWindow) -> None:
+    built = set(window._tab_widgets)
+    assert built == {"overview"}
+
+
+def test_controls_have_accessible_names(window: MainWindow) -> None:
+    for key, *_ in TABS:
+        window.tab(key)
+    from PySide6.QtWidgets import QAbstractItemView, QComboBox, QLineEdit
+    unnamed = [w.objectName() for cls in (QComboBox, QLineEdit, QAbstractItemView, QTextBrowser)
+               for w in window.findChildren(cls)
+               if w.isVisibleTo(window) and not w.accessibleName()
+               and not isinstance(w.parent(), QComboBox)
+               and w.objectName() != "qt_spinbox_lineedit"]
+    assert unnamed == []
+
+
+def test_about_and_licences(window: MainWindow, qtbot, monkeypatch) -> None:
+    from briefing_app.ui import licences
+    text = licences.licences_text()
+    assert "Natural Earth" in text and "GeoNames" in text and "LGPL" in text
+    dialog = licences.LicencesDialog(window)
+    qtbot.addWidget(dialog)
+    assert "CC BY 4.0" in dialog.findChild(QTextBrowser, "licencesText").toPlainText()
+
+
+def test_first_paint_does_not_import_heavy_modules() -> None:
+    code = (
+        "import sys, os\n"
+        "os.environ['QT_QPA_PLATFORM']='offscreen'\n"
+        "from briefing_app import cli\n"
+        "import briefing_app.ui.app as a\n"
+        "orig = a.MainWindow if hasattr(a, 'MainWindow') else None\n"
+        "from briefing_app.ui import main_window as mw\n"
+        "real = mw.MainWindow.after_first_paint\n"
+        "def check(self, deferred_views=True):\n"
+        "    heavy = ('pyqtgraph', 'numpy', 'sqlite_utils', 'docx')\n"
+        "    bad = [m for m in heavy if m in sys.modules]\n"
+        "    print('HEAVY', bad, sorted(self._tab_widgets))\n"
+        "    real(self, deferred_views)\n"
+        "mw.MainWindow.after_first_paint = check\n"
+        "sys.exit(cli.main(['gui', '--smoke']))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "HEAVY [] ['overview']" in out.stdout
+    assert "first paint after" in out.stdout
+
+
+def test_gui_smoke_command() -> None:
+    out = subprocess.run([sys.executable, "-m", "briefing_app", "gui", "--smoke"],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    import re
+    assert re.fullmatch(r"first paint after \d+ ms\n", out.stdout)
+
+
+def test_palette_change_rerenders(window: MainWindow) -> None:
+    from PySide6.QtGui import QColor, QPalette
+    pal = QPalette(QApplication.palette())
+    pal.setColor(QPalette.ColorRole.Window, QColor("#202020"))
+    pal.setColor(QPalette.ColorRole.Base, QColor("#1a1a1a"))
+    pal.setColor(QPalette.ColorRole.Text, QColor("#eeeeee"))
+    window.setPalette(pal)
+    overview = window.tab("overview")
+    assert "#eeeeee" in overview.browser.document().defaultStyleSheet()  # type: ignore[attr-defined]

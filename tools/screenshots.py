@@ -1,0 +1,86 @@
+"""Take screenshots of every tab from a real window (run under Xvfb with QT_QPA_PLATFORM=xcb).
+
+    Xvfb :99 -screen 0 1600x1000x24 & DISPLAY=:99 QT_QPA_PLATFORM=xcb \
+        .venv/bin/python tools/screenshots.py docs/screenshots
+
+Each shot is captured with ImageMagick's `import -window root`, i.e. what the X server shows.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from briefing_app.domain import ItemRef
+from briefing_app.paths import bundled_database
+from briefing_app.store.briefing import BriefingStore
+from briefing_app.ui.app import make_application
+from briefing_app.ui.main_window import MainWindow
+
+
+def main(out: Path, scale: str = "") -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    # A fresh settings folder: shots show the default layout, not the last session's.
+    os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp()
+    app = make_application()
+    work = Path(tempfile.mkdtemp())
+    window = MainWindow(BriefingStore(bundled_database()), work / "workspace")
+    factor = float(os.environ.get("QT_SCALE_FACTOR", "1"))
+    window.setGeometry(0, 0, int(1580 / factor), int(980 / factor))
+    window.show()
+    window.after_first_paint()
+
+    def settle(ms: int = 400) -> None:
+        end = ms
+        loop_timer = QTimer()
+        loop_timer.setSingleShot(True)
+        loop_timer.start(end)
+        while loop_timer.isActive():
+            app.processEvents()
+
+    def shot(name: str) -> None:
+        settle()
+        subprocess.run(["import", "-window", "root", "-crop", "1580x980+0+0", "+repage",
+                        str(out / f"{name}{scale}.png")], check=True)
+
+    s = window.session
+    settle(800)
+    s.select(ItemRef("judgment", s.store.judgments()[0].id))
+    shot("overview")
+    window.open_item(ItemRef("region", "balochistan"))
+    shot("minerals")
+    window.open_item(ItemRef("event", next(e.id for e in s.store.events()
+                                           if e.date.iso.startswith("2025-09-08"))))
+    shot("timeline")
+    ws = s.workspace
+    assert ws is not None
+    risks = s.store.risks()
+    ws.set_checklist_field(risks[0].id, "reviewed", True)
+    ws.set_checklist_field(risks[0].id, "owner", "A. Analyst")
+    ws.set_checklist_field(risks[0].id, "status", "monitoring")
+    ws.set_checklist_field(risks[1].id, "likelihood", 4)
+    window.tab("risks").reload()  # type: ignore[attr-defined]
+    window.open_item(ItemRef("risk", risks[0].id))
+    shot("risks")
+    prov = s.store.provenance(ItemRef("benefit", s.store.benefits()[0].id))
+    quote = next(p for p in prov if p.kind == "quote")
+    s.show_source(quote.source_id, quote.start, quote.end)
+    s.select(ItemRef("benefit", s.store.benefits()[0].id))
+    shot("sources")
+    window.search_field.setText("reko diq")
+    settle(600)
+    shot("search")
+    window.close()
+    app.quit()
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots"),
+         sys.argv[2] if len(sys.argv) > 2 else "")
+    QApplication.instance()
