@@ -92,6 +92,156 @@ def cmd_items(args: argparse.Namespace) -> int:
     return 0
 
 
+def _open_workspace(args: argparse.Namespace, write: bool = True):  # type: ignore[no-untyped-def]
+    """The user's workspace; a damaged one is kept aside, reported, and the command stops."""
+    from .paths import workspace_dir
+    from .store.workspace import WorkspaceError, open_workspace
+
+    try:
+        workspace, report = open_workspace(workspace_dir(args.workspace))
+    except WorkspaceError as exc:
+        raise CommandError(str(exc)) from exc
+    if report.moved_aside is not None:
+        raise CommandError(" ".join(report.messages))
+    if write and workspace.read_only:
+        raise CommandError(" ".join(report.messages) or "The workspace is read-only.")
+    for message in report.messages:
+        _err(message)
+    return workspace
+
+
+def cmd_note(args: argparse.Namespace) -> int:
+    """Add, list, export and import your notes (`note ACTION --help` for each)."""
+    args.note_parser.print_help(sys.stderr)
+    return 2
+
+
+def cmd_note_add(args: argparse.Namespace) -> int:
+    """Add a note to an item (KIND:ID, as `items` lists them), or with --quote to a text."""
+    from .domain import ItemRef
+    from .store.anchoring import make_anchor
+
+    store = _open_store(args)
+    try:
+        ref = ItemRef.parse(args.target)
+    except ValueError as exc:
+        raise CommandError(str(exc), 2) from exc
+    if store.item(ref) is None:
+        raise CommandError(f"{args.target} is not an item of this briefing; "
+                           f"`{PROG} items` lists them", 2)
+    anchor = None
+    if args.quote is not None:
+        source = store.source(ref.id) if ref.kind == "source" else None
+        if source is None:
+            raise CommandError("--quote needs a source target, e.g. source:ID", 2)
+        at = source.text.find(args.quote)
+        if not args.quote or at < 0:
+            raise CommandError(f"the quote is not in {args.target}; give its exact words", 2)
+        anchor = make_anchor(source.id, source.text, at, at + len(args.quote))
+    workspace = _open_workspace(args)
+    try:
+        note = workspace.add_note(args.text, target=None if anchor else ref, anchor=anchor,
+                                  tag=args.tag, colour=args.colour)
+    except ValueError as exc:
+        raise CommandError(str(exc), 2) from exc
+    print(note.id)
+    return 0
+
+
+def cmd_note_list(args: argparse.Namespace) -> int:
+    """List your notes: ID, target, tag, first line (unanchored notes are marked)."""
+    import json
+
+    from .store.anchoring import place_notes
+    from .store.bundle import note_to_json
+
+    store = _open_store(args)
+    workspace = _open_workspace(args, write=False)
+    placements = place_notes(store, workspace.notes())
+    if args.json:
+        print(json.dumps([note_to_json(p.note) | {"anchored": p.anchored}
+                          for p in placements], ensure_ascii=False, indent=2))
+        return 0
+    for p in placements:
+        first = " ".join(p.note.body.split("\n", 1)[0].split())
+        mark = "" if p.anchored else " (unanchored)"
+        print(f"{p.note.id}\t{p.note.target_label}{mark}\t{p.note.tag}\t{first}")
+    return 0
+
+
+def cmd_note_export(args: argparse.Namespace) -> int:
+    """Write every note to a versioned JSON bundle (see docs/NOTES_BUNDLE.md)."""
+    from .export.run import ExportError, _explain, _write_atomic, check_output
+    from .store.bundle import export_bundle
+
+    store = _open_store(args)
+    workspace = _open_workspace(args, write=False)
+    output = Path(args.file)
+    try:
+        check_output(output)
+        _write_atomic(output, export_bundle(workspace, store).encode("utf-8"))
+    except ExportError as exc:
+        raise CommandError(str(exc)) from exc
+    except OSError as exc:
+        raise CommandError(_explain(exc, output)) from exc
+    print(f"wrote {len(workspace.notes())} notes to {output}")
+    return 0
+
+
+def cmd_note_import(args: argparse.Namespace) -> int:
+    """Merge the notes of a bundle into your workspace (notes already present are skipped)."""
+    from .store.bundle import BundleError, import_bundle, parse_bundle
+
+    store = _open_store(args)
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CommandError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    try:
+        notes = parse_bundle(data, store)
+    except BundleError as exc:
+        raise CommandError(f"{path} was not imported: {exc}. Nothing was changed.") from exc
+    workspace = _open_workspace(args)
+    report = import_bundle(workspace, notes)
+    print(f"{path}: {report.summary()}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Export the annotated briefing as PDF, HTML, Markdown or DOCX."""
+    from .export.model import SECTIONS, ExportOptions
+    from .export.run import FORMATS, ExportError, export_briefing
+
+    output = Path(args.output)
+    fmt = args.format
+    if fmt is None:
+        fmt = next((f for f, ext in FORMATS.items() if output.suffix.lower() == ext), None)
+        if fmt is None:
+            raise CommandError("give --format (pdf, html, md or docx) or an output name ending "
+                               "in .pdf, .html, .md or .docx", 2)
+    store = _open_store(args)
+    workspace = _open_workspace(args, write=False)
+    sections = tuple(args.sections.split(",")) if args.sections else tuple(
+        s for s, _ in SECTIONS)
+    unknown = set(sections) - {s for s, _ in SECTIONS}
+    if unknown:
+        raise CommandError("unknown sections: " + ", ".join(sorted(unknown)) + "; choose from "
+                           + ", ".join(s for s, _ in SECTIONS), 2)
+    options = ExportOptions(title=args.title or "", author=args.author or "", sections=sections,
+                            include_notes=not args.no_notes,
+                            include_checklist=not args.no_checklist,
+                            include_charts=not args.no_charts)
+    started = time.perf_counter()
+    try:
+        path = export_briefing(store, workspace, fmt, output, options)
+    except ExportError as exc:
+        raise CommandError(str(exc)) from exc
+    print(f"wrote {path} ({path.stat().st_size / 1024:.0f} KB) in "
+          f"{(time.perf_counter() - started) * 1000:.0f} ms")
+    return 0
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     """Open the briefing window."""
     from .ui.app import run
@@ -148,6 +298,48 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("items", cmd_items, "items --kind risk")
     p.add_argument("--kind", choices=ITEM_KINDS, help="list only items of this kind")
     _add_data_options(p, workspace=False)
+
+    p = add("export", cmd_export, "export --format pdf --output briefing.pdf")
+    p.add_argument("--format", choices=("pdf", "html", "md", "docx"),
+                   help="output format (default: from the output file's extension)")
+    p.add_argument("--output", "-o", required=True, metavar="PATH", help="file to write")
+    p.add_argument("--no-notes", action="store_true", help="leave your notes out")
+    p.add_argument("--no-checklist", action="store_true",
+                   help="show the briefing's risk assessment instead of your checklist values")
+    p.add_argument("--no-charts", action="store_true", help="leave the charts out")
+    p.add_argument("--title", help="title (default: the briefing's)")
+    p.add_argument("--author", help="author line")
+    p.add_argument("--sections", metavar="LIST",
+                   help="comma-separated sections: overview,minerals,timeline,risks,"
+                        "source-notes (default: all)")
+    _add_data_options(p)
+
+    note = add("note", cmd_note, "note add risk:investment-climate 'Watch the court docket'")
+    note_sub = note.add_subparsers(dest="note_command", metavar="ACTION")
+    note.set_defaults(note_parser=note)
+
+    def add_note_cmd(name: str, func: Callable[[argparse.Namespace], int],
+                     example: str) -> argparse.ArgumentParser:
+        doc = (func.__doc__ or "").strip()
+        sp = note_sub.add_parser(name, help=doc.split("\n")[0], description=doc,
+                                 epilog=f"Example: {PROG} note {example}")
+        sp.set_defaults(func=func)
+        _add_data_options(sp)
+        return sp
+
+    sp = add_note_cmd("add", cmd_note_add, "add event:usgs-2022-list 'Check the list' --tag lists")
+    sp.add_argument("target", metavar="TARGET", help="KIND:ID of the item (see `items`)")
+    sp.add_argument("text", metavar="TEXT", help="the note (use quotes; \\n not expanded)")
+    sp.add_argument("--tag", default="", help="a one-line tag")
+    sp.add_argument("--colour", default="", choices=("", "yellow", "green", "blue", "pink",
+                                                     "orange"), help="highlight colour")
+    sp.add_argument("--quote", help="with a source:ID target: the exact words to attach to")
+    sp = add_note_cmd("list", cmd_note_list, "list --json")
+    sp.add_argument("--json", action="store_true", help="print JSON")
+    sp = add_note_cmd("export", cmd_note_export, "export my-notes.json")
+    sp.add_argument("file", metavar="FILE.json")
+    sp = add_note_cmd("import", cmd_note_import, "import colleague-notes.json")
+    sp.add_argument("file", metavar="FILE.json")
 
     parser.set_defaults(func=cmd_gui, smoke=False, database=None, workspace=None)
     return parser

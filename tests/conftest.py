@@ -46,3 +46,10 @@ def run_cli(*args: str, env: dict[str, str] | None = None,
         [sys.executable, "-m", "briefing_app", *args],
         capture_output=True, text=True, env=full_env, cwd=cwd or ROOT, timeout=300,
     )
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _one_qapplication(qapp):  # type: ignore[no-untyped-def]
+    """One QApplication for the whole run, made before any export creates a bare
+    QGuiApplication (which pytest-qt could not use for widget tests afterwards)."""
+    return qapp

@@ -76,6 +76,27 @@ def main(out: Path, scale: str = "") -> None:
     window.search_field.setText("reko diq")
     settle(600)
     shot("search")
+    window.search_field.clear()
+    if window.search_dock is not None:
+        window.search_dock.hide()
+    from briefing_app.store.anchoring import make_anchor
+    from briefing_app.ui.session import Change
+
+    ws.add_note("Ask the embassy whether escort costs are in the EXIM term sheet.\n"
+                "Follow up before the next review.", target=ItemRef("risk", risks[0].id),
+                tag="follow-up", colour="orange")
+    ws.add_note("Compare with the first signed contract.", target=ItemRef(
+        "event", next(e.id for e in s.store.events() if e.date.iso == "2025-09-08")),
+        tag="figures", colour="blue")
+    src = s.store.sources()[0]
+    at = src.text.index("approximately 90%")
+    ws.add_note("No source or year given for this share.",
+                anchor=make_anchor(src.id, src.text, at, at + len("approximately 90%")),
+                tag="sourcing", colour="yellow")
+    s.notify(Change("notes"))
+    window.open_item(ItemRef("risk", risks[0].id))
+    window.show_all_notes()
+    shot("notes")
     window.close()
     app.quit()
 

@@ -221,6 +221,26 @@ class Workspace:
             )
         return note
 
+    def import_notes(self, notes: list[Note]) -> int:
+        """Add notes (keeping their ids and times) that are not present yet, all or nothing;
+        returns how many were added."""
+        for note in notes:
+            _check_note_fields(note.body, note.tag, note.colour)
+        added = 0
+        with self._write() as conn:
+            for note in notes:
+                t, a = note.target, note.anchor
+                cur = conn.execute(
+                    "INSERT OR IGNORE INTO notes (id, item_kind, item_id, source_id, start, "
+                    "end, quote, prefix, suffix, body, tag, colour, created_at, updated_at, "
+                    "deleted_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,NULL)",
+                    (note.id, t.kind if t else None, t.id if t else None,
+                     a.source_id if a else None, a.start if a else None, a.end if a else None,
+                     a.quote if a else None, a.prefix if a else None, a.suffix if a else None,
+                     note.body, note.tag, note.colour, note.created_at, note.updated_at))
+                added += cur.rowcount
+        return added
+
     def note(self, note_id: str) -> Note | None:
         row = self._conn.execute("SELECT * FROM notes WHERE id = ?", (note_id,)).fetchone()
         return _note(row) if row else None

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from PySide6.QtGui import QUndoCommand
 
-from ..store.workspace import ChecklistEntry, Workspace
+from ..domain import ItemRef
+from ..store.workspace import ChecklistEntry, Note, TextAnchor, Workspace
 from .session import Change, Session
 
 FIELD_LABELS = {
@@ -67,3 +68,89 @@ class ResetAssessment(QUndoCommand):
     def undo(self) -> None:
         _workspace(self.session).restore_checklist_entry(self.before)
         self.session.notify(Change("checklist", (self.risk_id,)))
+
+
+class AddNote(QUndoCommand):
+    """Add a note; undo removes it, redo puts the same note (same id) back."""
+
+    def __init__(self, session: Session, body: str, *, target: ItemRef | None = None,
+                 anchor: TextAnchor | None = None, tag: str = "", colour: str = ""):
+        super().__init__()
+        self.session = session
+        self.args = {"target": target, "anchor": anchor, "tag": tag, "colour": colour}
+        self.body = body
+        self.note: Note | None = None
+        label = str(target) if target is not None else "a passage"
+        self.setText(f"add a note to {label}")
+
+    def redo(self) -> None:
+        ws = _workspace(self.session)
+        if self.note is None:
+            self.note = ws.add_note(self.body, **self.args)  # type: ignore[arg-type]
+        else:
+            ws.import_notes([self.note])
+        self.session.notify(Change("notes", (self.note.id,)))
+
+    def undo(self) -> None:
+        assert self.note is not None
+        _workspace(self.session).purge_note(self.note.id)
+        self.session.notify(Change("notes", (self.note.id,)))
+
+
+class EditNote(QUndoCommand):
+    def __init__(self, session: Session, note_id: str, body: str, tag: str, colour: str):
+        super().__init__()
+        self.session = session
+        self.note_id = note_id
+        self.after = (body, tag, colour)
+        before = _workspace(session).note(note_id)
+        assert before is not None
+        self.before = (before.body, before.tag, before.colour)
+        self.setText("edit a note")
+
+    def _set(self, values: tuple[str, str, str]) -> None:
+        body, tag, colour = values
+        _workspace(self.session).update_note(self.note_id, body=body, tag=tag, colour=colour)
+        self.session.notify(Change("notes", (self.note_id,)))
+
+    def redo(self) -> None:
+        self._set(self.after)
+
+    def undo(self) -> None:
+        self._set(self.before)
+
+
+class DeleteNote(QUndoCommand):
+    """Move a note to the trash (undo restores it)."""
+
+    def __init__(self, session: Session, note_id: str):
+        super().__init__()
+        self.session = session
+        self.note_id = note_id
+        self.setText("delete a note")
+
+    def redo(self) -> None:
+        _workspace(self.session).delete_note(self.note_id)
+        self.session.notify(Change("notes", (self.note_id,)))
+
+    def undo(self) -> None:
+        _workspace(self.session).restore_note(self.note_id)
+        self.session.notify(Change("notes", (self.note_id,)))
+
+
+class RestoreNote(QUndoCommand):
+    """Take a note back out of the trash (undo puts it back in)."""
+
+    def __init__(self, session: Session, note_id: str):
+        super().__init__()
+        self.session = session
+        self.note_id = note_id
+        self.setText("restore a note from the trash")
+
+    def redo(self) -> None:
+        _workspace(self.session).restore_note(self.note_id)
+        self.session.notify(Change("notes", (self.note_id,)))
+
+    def undo(self) -> None:
+        _workspace(self.session).delete_note(self.note_id)
+        self.session.notify(Change("notes", (self.note_id,)))

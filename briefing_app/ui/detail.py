@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QUrl
-from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, Qt, QUrl
+from PySide6.QtWidgets import QSplitter, QTextBrowser, QVBoxLayout, QWidget
 
 from ..domain import ItemRef
 from ..store.describe import Description, describe
@@ -56,12 +56,27 @@ class DetailPane(QWidget):
         self.browser.setAccessibleName("Details of the selected item")
         self.browser.setOpenLinks(False)
         self.browser.anchorClicked.connect(self._on_link)
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.setObjectName("detailSplitter")
+        self.splitter.addWidget(self.browser)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.browser)
+        layout.addWidget(self.splitter)
+        self.notes = None  # the notes panel arrives with the workspace, after the first paint
         self.ref: ItemRef | None = None
         session.itemSelected.connect(self.show_item)
+        session.workspaceReady.connect(self._add_notes_panel)
         self.show_item(None)
+
+    def _add_notes_panel(self) -> None:
+        if self.notes is not None:
+            return
+        from .notes import NotesPanel
+
+        self.notes = NotesPanel(self.session, self)
+        self.notes.show_item(self.ref)
+        self.splitter.addWidget(self.notes)
+        self.splitter.setSizes([500, 180])
 
     def show_item(self, ref: ItemRef | None) -> None:
         self.ref = ref

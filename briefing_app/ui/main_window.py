@@ -67,6 +67,7 @@ class MainWindow(QMainWindow):
                                      | QDockWidget.DockWidgetFeature.DockWidgetClosable)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.detail_dock)
         self.search_dock: QDockWidget | None = None
+        self.notes_dock: QDockWidget | None = None
 
         self._build_search_bar()
         self._build_menus()
@@ -116,6 +117,11 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         self.file_menu = file_menu
+        self._action(file_menu, "&Export Briefing\u2026", self.export_briefing, "Ctrl+E",
+                     "actionExport")
+        self._action(file_menu, "&Print\u2026", self.print_briefing,
+                     QKeySequence.StandardKey.Print, "actionPrint")
+        file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit, "actionQuit")
 
         edit = bar.addMenu("&Edit")
@@ -131,6 +137,10 @@ class MainWindow(QMainWindow):
         edit.addSeparator()
         self._action(edit, "&Find\u2026", self.focus_search, QKeySequence.StandardKey.Find,
                      "actionFind")
+        edit.addSeparator()
+        self.add_note_action = self._action(edit, "Add &Note\u2026", self.add_note, "Ctrl+N",
+                                            "actionAddNote")
+        self.add_note_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
 
         view = bar.addMenu("&View")
         self.view_menu = view
@@ -140,6 +150,7 @@ class MainWindow(QMainWindow):
                          f"Ctrl+{n + 1}", f"actionTab{n + 1}")
         view.addSeparator()
         view.addAction(self.detail_dock.toggleViewAction())
+        self._action(view, "All &Notes", self.show_all_notes, "Ctrl+Shift+N", "actionAllNotes")
 
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&About Briefing", self.show_about, None, "actionAbout")
@@ -172,6 +183,8 @@ class MainWindow(QMainWindow):
         restore = getattr(widget, "restore_state", None)
         if restore is not None:
             restore(QSettings())
+        for view in getattr(widget, "note_views", lambda: [])():
+            self.add_context_actions(view)
         hook = getattr(widget, "after_first_paint", None)
         if self._painted and hook is not None:
             hook()
@@ -204,6 +217,68 @@ class MainWindow(QMainWindow):
         widget = self.tab("sources")
         self.tabs.setCurrentWidget(widget)
         widget.show_citation(citation_id)  # type: ignore[attr-defined]
+
+    # -- notes -----------------------------------------------------------------------------
+    def add_note(self) -> None:
+        """Add a note to what the user is looking at: selected source text, else the item."""
+        from .notes import ask_note
+
+        if self.current_tab_key() == "sources":
+            anchor = self.tab("sources").selection_anchor()  # type: ignore[attr-defined]
+            if anchor is not None:
+                ask_note(self.session, self, anchor=anchor)
+                return
+        ref = self.session.current
+        if ref is None:
+            self.status.setText("Select an item (or some source text) to add a note to.")
+            return
+        ask_note(self.session, self, ref=ref)
+
+    def show_all_notes(self) -> None:
+        if self.notes_dock is None:
+            from .notes import NotesBrowser
+
+            self.notes_browser = NotesBrowser(self.session, self)
+            self.notes_browser.jumpRequested.connect(self.open_placement)
+            self.notes_dock = QDockWidget("All notes", self)
+            self.notes_dock.setObjectName("notesDock")
+            self.notes_dock.setWidget(self.notes_browser)
+            self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.notes_dock)
+        self.notes_dock.show()
+        self.notes_dock.raise_()
+        self.notes_browser.search.setFocus()
+
+    def open_placement(self, placement) -> None:  # type: ignore[no-untyped-def]
+        if placement.item is not None:
+            self.open_item(placement.item)
+        else:
+            self.show_source(placement.source_id, placement.start, placement.end)
+
+    def add_context_actions(self, widget: QWidget) -> None:
+        """Give a view the window's note actions in its context menu."""
+        widget.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        widget.addAction(self.add_note_action)
+
+    # -- export and print ------------------------------------------------------------------
+    def export_briefing(self) -> None:
+        from .export_dialog import ExportDialog
+
+        ExportDialog(self.session, self).exec()
+
+    def print_briefing(self) -> None:
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        from ..export.build import build_document
+        from ..export.pdf import paint_pages, text_document
+
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(printer, self)
+        dialog.setWindowTitle("Print the briefing")
+        if dialog.exec() != QPrintDialog.DialogCode.Accepted:
+            return
+        doc = build_document(self.session.store, self.session.workspace)
+        pages = paint_pages(text_document(doc), printer, doc.title)
+        self.status.setText(f"Sent {pages} pages to the printer.")
 
     # -- search ------------------------------------------------------------------------------
     def focus_search(self) -> None:

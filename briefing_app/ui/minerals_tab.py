@@ -199,6 +199,10 @@ class MineralsTab(QWidget):
     def selected_refs(self) -> list[ItemRef]:
         return [self.proxy.data(i, REF_ROLE) for i in self.table.selectionModel().selectedRows()]
 
+    def note_views(self) -> list[QWidget]:
+        """Views whose context menu offers "Add note" for the selection."""
+        return [self.table, self.map]
+
     def current_ref(self) -> ItemRef | None:
         return self._current
 

@@ -26,6 +26,8 @@ class OverviewTab(QWidget):
         self.browser.setAccessibleName("Briefing overview")
         self.browser.setOpenLinks(False)
         self.browser.anchorClicked.connect(self._on_link)
+        self.browser.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.browser.customContextMenuRequested.connect(self._context_menu)
 
         self.chart_holder = QWidget(self)
         self.chart_holder.setObjectName("chartHolder")
@@ -145,6 +147,17 @@ class OverviewTab(QWidget):
         self.chart_placeholder.deleteLater()
 
     # -- tab protocol --------------------------------------------------------------------------
+    def _context_menu(self, pos) -> None:  # type: ignore[no-untyped-def]
+        """The browser's own menu (copy, select all) plus the window's note action."""
+        menu = self.browser.createStandardContextMenu(pos)
+        window = self.window()
+        action = getattr(window, "add_note_action", None)
+        if action is not None and self._current is not None:
+            menu.addSeparator()
+            menu.addAction(action)
+        menu.exec(self.browser.mapToGlobal(pos))
+        menu.deleteLater()
+
     def current_ref(self) -> ItemRef | None:
         return self._current
 

@@ -284,6 +284,10 @@ class RisksTab(QWidget):
         self.table.setCurrentIndex(index)
         self.table.scrollTo(index)
 
+    def note_views(self) -> list[QWidget]:
+        """Views whose context menu offers "Add note" for the selection."""
+        return [self.table]
+
     def current_ref(self) -> ItemRef | None:
         return self._current
 

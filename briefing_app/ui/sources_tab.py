@@ -29,6 +29,11 @@ def utf16_offset(text: str, offset: int) -> int:
     return len(text[:offset].encode("utf-16-le")) // 2
 
 
+def python_offset(text: str, position: int) -> int:
+    """The inverse of ``utf16_offset``."""
+    return len(text.encode("utf-16-le")[: position * 2].decode("utf-16-le", errors="ignore"))
+
+
 class SourcesModel(ListTableModel[Source]):
     columns = (("Source document", lambda s: s.title), ("Kind", lambda s: s.kind))
 
@@ -84,6 +89,10 @@ class SourcesTab(QWidget):
         self.reader.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
                                             | Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self.reader.cursorPositionChanged.connect(self._update_position)
+        self.reader.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.reader.customContextMenuRequested.connect(self._context_menu)
+        session.changed.connect(self._on_change)
+        session.workspaceReady.connect(self._apply_highlights)
         self.position_label = QLabel(self)
         self.position_label.setObjectName("passageLabel")
 
@@ -153,7 +162,7 @@ class SourcesTab(QWidget):
             if p.role in ("title", "heading"):
                 cursor = self._cursor(p.start, p.end)
                 cursor.mergeCharFormat(title if p.role == "title" else heading)
-        self.reader.setExtraSelections([])
+        self._apply_highlights()
         self.reader.moveCursor(QTextCursor.MoveOperation.Start)
 
     def _cursor(self, start: int, end: int) -> QTextCursor:
@@ -173,18 +182,83 @@ class SourcesTab(QWidget):
             self.source_list.selectRow(row)
         self.load(self.sources[row])
         self.highlight = (start, end)
-        selection = QTextEdit.ExtraSelection()
-        selection.cursor = self._cursor(start, end)  # type: ignore[attr-defined]
-        fmt = QTextCharFormat()
-        fmt.setBackground(HIGHLIGHT)
-        fmt.setForeground(QColor("#000000"))
-        fmt.setProperty(QTextFormat.Property.FullWidthSelection, False)
-        selection.format = fmt  # type: ignore[attr-defined]
-        self.reader.setExtraSelections([selection])
+        self._apply_highlights()
         cursor = self._cursor(start, start)
         self.reader.setTextCursor(cursor)
         self.reader.ensureCursorVisible()
         self._update_position()
+
+    def _selection(self, start: int, end: int, colour: QColor,
+                   tip: str = "") -> QTextEdit.ExtraSelection:
+        selection = QTextEdit.ExtraSelection()
+        selection.cursor = self._cursor(start, end)  # type: ignore[attr-defined]
+        fmt = QTextCharFormat()
+        fmt.setBackground(colour)
+        fmt.setForeground(QColor("#000000"))
+        fmt.setProperty(QTextFormat.Property.FullWidthSelection, False)
+        if tip:
+            fmt.setToolTip(tip)
+        selection.format = fmt  # type: ignore[attr-defined]
+        return selection
+
+    def note_ranges(self) -> list[tuple[int, int, str]]:
+        """Anchored notes on the current source's text: (start, end, note id)."""
+        ws = self.session.workspace
+        if ws is None or self._source is None:
+            return []
+        from ..store.anchoring import place_notes
+
+        placed = place_notes(self.session.store, ws.notes(source_id=self._source.id))
+        return [(p.start, p.end, p.note.id) for p in placed if p.anchored]
+
+    def _apply_highlights(self) -> None:
+        """Notes' ranges underlaid in their colour; the range asked for on top in yellow."""
+        if self._source is None:
+            return
+        from .notes import COLOUR_HEX
+
+        selections = []
+        ws = self.session.workspace
+        notes = {n.id: n for n in ws.notes(source_id=self._source.id)} if ws else {}
+        for start, end, note_id in self.note_ranges():
+            note = notes[note_id]
+            colour = QColor(COLOUR_HEX.get(note.colour, "#9cc3e6"))
+            colour.setAlpha(110)
+            selections.append(self._selection(start, end, colour, note.body[:300]))
+        if self.highlight is not None:
+            selections.append(self._selection(*self.highlight, HIGHLIGHT))
+        self.reader.setExtraSelections(selections)
+
+    def _on_change(self, change) -> None:  # type: ignore[no-untyped-def]
+        if change.kind == "notes":
+            self._apply_highlights()
+
+    def selection_anchor(self):  # type: ignore[no-untyped-def]
+        """The reader's selected text as a note anchor (None without a selection)."""
+        cursor = self.reader.textCursor()
+        if self._source is None or not cursor.hasSelection():
+            return None
+        from ..store.anchoring import make_anchor
+
+        text = self._source.text
+        start = python_offset(text, cursor.selectionStart())
+        end = python_offset(text, cursor.selectionEnd())
+        if not text[start:end].strip():
+            return None
+        return make_anchor(self._source.id, text, start, end)
+
+    def select_text(self, start: int, end: int) -> None:
+        """Select a range of the current source in the reader (Python offsets)."""
+        self.reader.setTextCursor(self._cursor(start, end))
+
+    def _context_menu(self, pos) -> None:  # type: ignore[no-untyped-def]
+        menu = self.reader.createStandardContextMenu(pos)
+        action = getattr(self.window(), "add_note_action", None)
+        if action is not None and self.reader.textCursor().hasSelection():
+            menu.addSeparator()
+            menu.addAction(action)
+        menu.exec(self.reader.mapToGlobal(pos))
+        menu.deleteLater()
 
     def highlighted_text(self) -> str:
         if self.highlight is None or self._source is None:

@@ -401,6 +401,10 @@ class TimelineTab(QWidget):
             | QItemSelectionModel.SelectionFlag.Rows)
         self.list.scrollTo(index)
 
+    def note_views(self) -> list[QWidget]:
+        """Views whose context menu offers "Add note" for the selection."""
+        return [self.list, self.chart]
+
     def current_ref(self) -> ItemRef | None:
         return self._current
 

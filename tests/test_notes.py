@@ -1,0 +1,166 @@
+"""Notes: anchors survive a rebuild, lost anchors are kept apart, bundles move notes around."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from briefing_app.build.database import build_database
+from briefing_app.domain import ItemRef
+from briefing_app.export.run import export_briefing
+from briefing_app.paths import bundled_database
+from briefing_app.store.anchoring import locate, make_anchor, place_notes
+from briefing_app.store.briefing import BriefingStore
+from briefing_app.store.bundle import BundleError, export_bundle, import_bundle, parse_bundle
+from briefing_app.store.workspace import TextAnchor, open_workspace
+
+from .conftest import run_cli
+
+SOURCE = "sources/us-seeks-pakistan-minerals.txt"
+QUOTE = "Environmental concerns surrounding mineral extraction"
+
+
+def test_locate_uses_context_and_refuses_to_guess() -> None:
+    text = "alpha beta gamma. alpha beta delta."
+    first = make_anchor("s", text, 0, 10)  # "alpha beta" followed by " gamma"
+    second = make_anchor("s", text, 18, 28)  # followed by " delta"
+    moved = "INSERTED " + text
+    assert locate(first, moved) == (9, 19)
+    assert locate(second, moved) == (27, 37)
+    blind = TextAnchor("s", 0, 10, "alpha beta", "", "")
+    assert locate(blind, moved) is None  # repeated, no context: do not attach anywhere
+    assert locate(first, "nothing here") is None
+
+
+def _rebuilt_store(resources: Path, tmp: Path, change) -> BriefingStore:  # type: ignore[no-untyped-def]
+    path = resources / SOURCE
+    path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
+    out = tmp / "rebuilt.db"
+    build_database(resources, out)
+    return BriefingStore(out)
+
+
+def test_text_note_survives_a_rebuild_that_moves_its_passage(resources_copy: Path,
+                                                            tmp_path: Path) -> None:
+    store = BriefingStore(bundled_database())
+    src = store.sources()[0]
+    at = src.text.index(QUOTE)
+    ws, _ = open_workspace(tmp_path / "ws")
+    note = ws.add_note("Watch the EIA.", anchor=make_anchor(src.id, src.text, at,
+                                                            at + len(QUOTE)))
+    added = "An extra opening paragraph added by a later edition of the source.\n\n"
+    rebuilt = _rebuilt_store(resources_copy, tmp_path,
+                             lambda t: t.replace("In a significant", added + "In a significant"))
+    [placement] = place_notes(rebuilt, ws.notes())
+    assert placement.anchored and placement.note.id == note.id
+    new_text = rebuilt.sources()[0].text
+    assert new_text[placement.start:placement.end] == QUOTE
+    assert placement.start == at + len(added)
+
+
+def test_note_on_removed_passage_is_unanchored_not_lost(resources_copy: Path,
+                                                        tmp_path: Path) -> None:
+    store = BriefingStore(bundled_database())
+    src = store.sources()[0]
+    at = src.text.index(QUOTE)
+    ws, _ = open_workspace(tmp_path / "ws")
+    ws.add_note("Watch the EIA.", anchor=make_anchor(src.id, src.text, at, at + len(QUOTE)))
+    ws.add_note("Ask the desk.", target=ItemRef("risk", "no-longer-a-risk"))
+    # A later edition rewords the passage (and the record quoting it follows suit).
+    reworded = "Environmental worries about extraction"
+    risks = resources_copy / "records" / "risks.toml"
+    risks.write_text(risks.read_text(encoding="utf-8").replace(QUOTE, reworded),
+                     encoding="utf-8")
+    rebuilt = _rebuilt_store(resources_copy, tmp_path, lambda t: t.replace(QUOTE, reworded))
+    placements = place_notes(rebuilt, ws.notes())
+    assert [p.anchored for p in placements] == [False, False]
+    out = export_briefing(rebuilt, ws, "md", tmp_path / "u.md")
+    md = out.read_text(encoding="utf-8")
+    unanchored = md.split("## Unanchored notes", 1)[1]
+    assert "Watch the EIA." in unanchored and QUOTE.replace(" ", " ") in unanchored
+    assert "Watch the EIA." not in md.split("## Unanchored notes", 1)[0]
+    assert "Ask the desk." in unanchored
+
+
+def test_bundle_round_trip_gives_the_same_export(tmp_path: Path) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    for args in (["risk:investment-climate", "Court docket.\nSecond line.", "--tag", "legal"],
+                 ["source:us-seeks-pakistan-minerals", "No source given.", "--quote",
+                  "approximately 90%"],
+                 ["event:" + BriefingStore(bundled_database()).events()[3].id, "Dated?"]):
+        result = run_cli("note", "add", *args, "--workspace", str(a))
+        assert result.returncode == 0, result.stderr
+    bundle = tmp_path / "notes.json"
+    assert run_cli("note", "export", str(bundle), "--workspace", str(a)).returncode == 0
+    data = json.loads(bundle.read_text(encoding="utf-8"))
+    assert data["format"] == "briefing-notes" and data["version"] == 1
+    assert len(data["notes"]) == 3
+    first = run_cli("note", "import", str(bundle), "--workspace", str(b))
+    assert first.returncode == 0 and "added 3 notes; 0 already present" in first.stdout
+    again = run_cli("note", "import", str(bundle), "--workspace", str(b))
+    assert "added 0 notes; 3 already present" in again.stdout
+    outs = []
+    for ws in (a, b):
+        out = tmp_path / f"{ws.name}.html"
+        assert run_cli("export", "--output", str(out), "--workspace", str(ws)).returncode == 0
+        outs.append(out.read_text(encoding="utf-8"))
+    assert outs[0] == outs[1]
+    listing = run_cli("note", "list", "--workspace", str(b)).stdout
+    assert "risk:investment-climate\tlegal\tCourt docket." in listing
+
+
+@pytest.mark.parametrize(("bundle", "message"), [
+    (b"not json", "not valid JSON"),
+    (b"[]", "not a note bundle"),
+    (b'{"format": "briefing-notes", "version": 9, "notes": []}', "newer than"),
+    (b'{"format": "briefing-notes", "version": 1}', "no \\\"notes\\\" list"),
+    (b'{"format": "briefing-notes", "version": 1, "notes": [{"id": "x"}]}', "text must be"),
+])
+def test_malformed_bundle_is_refused_without_writing(tmp_path: Path, bundle: bytes,
+                                                     message: str) -> None:
+    path = tmp_path / "bad.json"
+    path.write_bytes(bundle)
+    ws = tmp_path / "ws"
+    assert run_cli("note", "add", "risk:investment-climate", "keep me", "--workspace",
+                   str(ws)).returncode == 0
+    before = (ws / "workspace.db").read_bytes()
+    result = run_cli("note", "import", str(path), "--workspace", str(ws))
+    assert result.returncode == 1
+    assert "Nothing was changed" in result.stderr
+    assert message.replace("\\", "") in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(open_workspace(ws)[0].notes()) == 1
+    del before
+
+
+def test_parse_bundle_rejects_unknown_targets(tmp_path: Path) -> None:
+    store = BriefingStore(bundled_database())
+    ws, _ = open_workspace(tmp_path)
+    ws.add_note("x", target=ItemRef("risk", "investment-climate"))
+    data = json.loads(export_bundle(ws, store))
+    data["notes"][0]["target"] = "risk:atlantis"
+    with pytest.raises(BundleError, match="not an item of this briefing"):
+        parse_bundle(json.dumps(data).encode(), store)
+    data["notes"][0]["target"] = "risk:investment-climate"
+    notes = parse_bundle(json.dumps(data).encode(), store)
+    other, _ = open_workspace(tmp_path / "other")
+    assert import_bundle(other, notes).added == 1
+
+
+def test_cli_note_errors_are_one_line(tmp_path: Path) -> None:
+    for args, fragment in (
+        (["note", "add", "planet:mars", "x"], "not an item reference"),
+        (["note", "add", "risk:nope", "x"], "is not an item of this briefing"),
+        (["note", "add", "risk:investment-climate", "   "], "needs some text"),
+        (["note", "add", "source:us-seeks-pakistan-minerals", "x", "--quote", "zzz"],
+         "the quote is not in"),
+        (["note", "import", str(tmp_path / "missing.json")], "cannot read"),
+        (["note", "export", str(tmp_path)], "is a folder"),
+    ):
+        result = run_cli(*args, "--workspace", str(tmp_path / "ws"))
+        assert result.returncode != 0, args
+        assert fragment in result.stderr, (args, result.stderr)
+        assert "Traceback" not in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
