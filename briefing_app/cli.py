@@ -15,6 +15,7 @@ import os  # noqa: E402
 import sys  # noqa: E402
 from collections.abc import Callable, Sequence  # noqa: E402
 from pathlib import Path  # noqa: E402
+from typing import NoReturn  # noqa: E402
 
 from . import __version__  # noqa: E402
 from .domain import ITEM_KINDS  # noqa: E402
@@ -28,6 +29,13 @@ class CommandError(Exception):
     def __init__(self, message: str, status: int = 1):
         super().__init__(message)
         self.status = status
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors as one line on stderr (argparse prints the whole usage by default)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
 
 
 def _err(message: str) -> None:
@@ -261,7 +269,7 @@ def _add_data_options(p: argparse.ArgumentParser, workspace: bool = True) -> Non
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog=PROG,
         description="Offline briefing: the US push for a critical-minerals partnership with "
                     "Pakistan to counter China's dominance of mineral supply chains.",

@@ -388,16 +388,19 @@ def _applied_migrations(conn: sqlite3.Connection) -> list[str]:
         (MIGRATION_SET,))]
 
 
-def _problem_with(path: Path) -> str | None:
+def _problem_with(path: Path, writable: bool) -> str | None:
     """Why an existing workspace file cannot be used, in plain words (None if it can)."""
     try:
         with path.open("rb") as fh:
             header = fh.read(16)
         if header != b"SQLite format 3\x00":
             return "it is not a workspace database (the file is not SQLite)"
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        # Read-write when we may: opening then replays a journal left by a killed process.
+        # In a read-only folder a WAL database can only be read as immutable (no -shm file).
+        target = str(path) if writable else f"{path.resolve().as_uri()}?mode=ro&immutable=1"
+        conn = sqlite3.connect(target, uri=not writable, timeout=BUSY_TIMEOUT_MS / 1000)
         try:
-            result = conn.execute("PRAGMA integrity_check").fetchone()[0]
+            result = conn.execute("PRAGMA quick_check").fetchone()[0]
             if result != "ok":
                 return f"it is damaged ({result})"
             applied = _applied_migrations(conn)
@@ -459,6 +462,29 @@ def _apply_migrations(conn: sqlite3.Connection) -> None:
     _migrations().apply(db)
 
 
+@contextmanager
+def _opening_lock(folder: Path) -> Iterator[None]:
+    """Only one process checks, repairs or migrates a workspace at a time (two windows
+    started together on one workspace)."""
+    try:
+        handle = (folder / ".workspace.lock").open("a+b")
+    except OSError:
+        yield  # a read-only folder: nothing will be written, so nothing to serialise
+        return
+    try:
+        try:
+            import fcntl
+
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        except ImportError:  # Windows
+            import msvcrt
+
+            msvcrt.locking(handle.fileno(), msvcrt.LK_LOCK, 1)
+        yield
+    finally:
+        handle.close()  # closing releases the lock
+
+
 def open_workspace(folder: Path, *, read_only: bool = False,
                    clock: Callable[[], str] = _now) -> tuple[Workspace, OpenReport]:
     """Open (creating if needed) the workspace in ``folder``, recovering from damage.
@@ -466,22 +492,30 @@ def open_workspace(folder: Path, *, read_only: bool = False,
     Never raises for a damaged file: it is moved aside and a fresh workspace started, with a
     message saying so. A folder that cannot be written gives a read-only workspace.
     """
-    report = OpenReport()
-    path = folder / WORKSPACE_FILE
+    folder = Path(folder)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        report.read_only = True
+        report = OpenReport(read_only=True)
         report.messages.append(
             f"Your workspace folder {folder} cannot be created ({exc.strerror or exc}). "
             "Briefing is running read-only: you can read and export, but notes and checklist "
             "changes will not be saved."
         )
         return Workspace(_empty_memory_workspace(), None, True, clock), report
-
     writable = not read_only and _is_writable_folder(folder)
+    if not writable:
+        return _open(folder, read_only, writable, clock)
+    with _opening_lock(folder):
+        return _open(folder, read_only, writable, clock)
+
+
+def _open(folder: Path, read_only: bool, writable: bool,
+          clock: Callable[[], str]) -> tuple[Workspace, OpenReport]:
+    report = OpenReport()
+    path = folder / WORKSPACE_FILE
     if path.exists():
-        problem = _problem_with(path)
+        problem = _problem_with(path, writable)
         if problem is not None:
             if not writable:
                 report.read_only = True

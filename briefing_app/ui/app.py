@@ -50,8 +50,24 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+def _report_unexpected(app: QApplication):  # type: ignore[no-untyped-def]
+    """An error escaping a slot is reported in words; the window (and saved work) stay."""
+    import traceback
+
+    def hook(kind, value, tb) -> None:  # type: ignore[no-untyped-def]
+        traceback.print_exception(kind, value, tb, file=sys.stderr)
+        if app.platformName() not in ("offscreen", "minimal"):
+            QMessageBox.warning(
+                app.activeWindow(), "Something went wrong",
+                f"Briefing hit an unexpected problem and stopped that action:\n\n{value}\n\n"
+                "Everything you had saved is safe. Details were written to the terminal.")
+
+    return hook
+
+
 def run(args: Namespace, started: float) -> int:
     app = make_application()
+    sys.excepthook = _report_unexpected(app)
     try:
         store = BriefingStore(bundled_database(getattr(args, "database", None)))
     except BundledDataError as exc:
