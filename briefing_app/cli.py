@@ -51,6 +51,9 @@ def cmd_build_db(args: argparse.Namespace) -> int:
     from .build.inputs import BuildError
     from .paths import resources_dir
 
+    if getattr(sys, "frozen", False) and not (args.output or args.check):
+        raise CommandError("this is an installed copy of Briefing: its bundled database is "
+                           "part of the installation; give --output FILE to build elsewhere", 2)
     resources = Path(args.resources) if args.resources else resources_dir()
     output = Path(args.output) if args.output else resources / "briefing.db"
     started = time.perf_counter()
@@ -357,7 +360,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.func(args))
+        status = int(args.func(args))
+        sys.stdout.flush()  # inside the try: a closed pipe (`| head`) is not an error
+        return status
     except CommandError as exc:
         _err(str(exc))
         return exc.status

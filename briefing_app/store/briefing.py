@@ -317,9 +317,14 @@ class BriefingStore:
                 out.append(Provenance("citation", citation=self._citations[r["citation_id"]]))
         return out
 
-    def all_provenance(self) -> dict[ItemRef, list[Provenance]]:
+    def all_provenance(self, kinds: tuple[str, ...] = ()) -> dict[ItemRef, list[Provenance]]:
+        """Provenance of every item, or only of items of ``kinds`` (what one view shows)."""
         out: dict[ItemRef, list[Provenance]] = {}
-        for r in self._all("SELECT * FROM provenance ORDER BY item_kind, item_id, seq"):
+        where = ""
+        if kinds:
+            where = "WHERE item_kind IN (" + ", ".join("?" * len(kinds)) + ") "
+        for r in self._all(f"SELECT * FROM provenance {where}ORDER BY item_kind, item_id, seq",
+                           kinds):
             ref = ItemRef(r["item_kind"], r["item_id"])
             if r["kind"] == "quote":
                 p = Provenance("quote", r["source_id"], r["passage_id"], r["start"], r["end"],

