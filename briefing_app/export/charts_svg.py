@@ -116,7 +116,8 @@ def timeline_svg(events: Sequence[Event], eras: Sequence[Era],
     return _svg(width, height, body, "Timeline of events by actor"), (width, height)
 
 
-def _score_colour(score: int) -> str:
+def score_colour(score: int) -> str:
+    """Heat-map band for likelihood x impact: green, yellow, orange, red."""
     if score >= 15:
         return "#d9534f"
     if score >= 8:
@@ -140,7 +141,7 @@ def heatmap_svg(placed: Sequence[tuple[int, int, int]]) -> tuple[str, tuple[int,
             cx = left + (impact - 1) * cell
             cy = top + (5 - likelihood) * cell
             body.append(f'<rect x="{cx}" y="{cy}" width="{cell}" height="{cell}" '
-                        f'fill="{_score_colour(likelihood * impact)}" stroke="#ffffff" '
+                        f'fill="{score_colour(likelihood * impact)}" stroke="#ffffff" '
                         'stroke-width="2"/>')
             numbers = cells.get((likelihood, impact))
             if numbers:

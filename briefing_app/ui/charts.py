@@ -51,7 +51,8 @@ class SupplyChart(QWidget):
         item.setLabel("bottom", "Source of the figure (year of the data)")
         item.showGrid(y=True, alpha=0.25)
         fg = self.palette().color(QPalette.ColorRole.Text)
-        legend = item.addLegend(offset=(10, 5), colCount=2, labelTextColor=fg)
+        # Top right: the last group has only a mining bar, so the legend covers no label.
+        legend = item.addLegend(offset=(-10, 5), colCount=2, labelTextColor=fg)
         width = 0.38
         self._bars: list[tuple[float, float, float, str]] = []  # x0, x1, height, figure id
         for series, shift in (("mining", -width / 2), ("processing", width / 2)):
@@ -103,13 +104,9 @@ class SupplyChart(QWidget):
 
 
 def _score_colour(score: int) -> QColor:
-    if score >= 15:
-        return QColor("#d9534f")
-    if score >= 8:
-        return QColor("#f0ad4e")
-    if score >= 4:
-        return QColor("#f7e07a")
-    return QColor("#9fd39b")
+    from ..export.charts_svg import score_colour  # the same bands as the exported heat map
+
+    return QColor(score_colour(score))
 
 
 class RiskHeatMap(QWidget):

@@ -27,18 +27,10 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain import Era, Event, ItemRef, PartialDate
+from ..export.charts_svg import CATEGORY_COLOURS  # one palette for the window and exports
 from .models import EventsFilter, EventsModel
 from .session import Session
 
-CATEGORY_COLOURS = {
-    "diplomacy": "#2c6fbb",
-    "investment": "#2e8b57",
-    "policy": "#7b4fb3",
-    "security": "#c0392b",
-    "export-control": "#e67e22",
-    "legal": "#8d6e63",
-    "trade": "#16a0a0",
-}
 DAY = 86400.0
 MIN_DATE = QDate(1900, 1, 1)
 
