@@ -8,13 +8,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QItemSelectionModel, QSettings, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -23,6 +20,7 @@ from ..domain import ItemRef
 from .map_view import MapView
 from .models import REF_ROLE, MineralsFilter, MineralsModel, occurrences
 from .session import Session
+from .views import row_table
 
 
 class MineralsTab(QWidget):
@@ -57,22 +55,10 @@ class MineralsTab(QWidget):
         self.model = MineralsModel(occurrences(self.minerals, self.regions, self.projects), self)
         self.proxy = MineralsFilter(self)
         self.proxy.setSourceModel(self.model)
-        self.table = QTableView(self)
-        self.table.setObjectName("mineralsTable")
-        self.table.setAccessibleName("Minerals by region")
-        self.table.setModel(self.proxy)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table = row_table(self, "mineralsTable", "Minerals by region", self.proxy,
+                               widths=(200, 170, 260))
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        header.resizeSection(0, 200)
-        header.resizeSection(1, 170)
-        header.resizeSection(2, 260)
         self.table.selectionModel().currentRowChanged.connect(self._on_row)
         self.table.clicked.connect(lambda _i: self._on_row(self.table.currentIndex()))
 

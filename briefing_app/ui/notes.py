@@ -9,20 +9,17 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListView,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -34,6 +31,7 @@ from ..store.workspace import NOTE_COLOURS, Note, TextAnchor
 from .commands import AddNote, DeleteNote, EditNote, RestoreNote
 from .models import ListTableModel
 from .session import Change, Session
+from .views import row_table
 
 COLOUR_HEX = {"yellow": "#f5d547", "green": "#7cc67f", "blue": "#7fb0e8", "pink": "#ef9ac0",
               "orange": "#f2a65a"}
@@ -328,20 +326,8 @@ class NotesBrowser(QWidget):
         self.model = AllNotesModel(session.store, self)
         self.proxy = AllNotesFilter(self)
         self.proxy.setSourceModel(self.model)
-        self.table = QTableView(self)
-        self.table.setObjectName("allNotes")
-        self.table.setAccessibleName("All notes")
-        self.table.setModel(self.proxy)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table = row_table(self, "allNotes", "All notes", self.proxy, widths=(280, 220))
         self.table.setSortingEnabled(True)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        header.resizeSection(0, 280)
-        header.resizeSection(1, 220)
         self.table.doubleClicked.connect(lambda _i: self.jump())
 
         self.search = QLineEdit(self)

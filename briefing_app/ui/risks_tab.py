@@ -13,14 +13,12 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QSplitter,
     QStyledItemDelegate,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +29,7 @@ from .charts import RiskHeatMap
 from .commands import ResetAssessment, SetChecklistField
 from .models import RiskCellFilter, RiskChecklistModel
 from .session import Change, Session
+from .views import row_table
 
 
 class RatingDelegate(QStyledItemDelegate):
@@ -95,30 +94,19 @@ class RisksTab(QWidget):
         self.model.editRequested.connect(self._on_edit)
         self.proxy = RiskCellFilter(self)
         self.proxy.setSourceModel(self.model)
-        self.table = QTableView(self)
-        self.table.setObjectName("riskTable")
-        self.table.setAccessibleName("Risk checklist")
-        self.table.setModel(self.proxy)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        M = RiskChecklistModel  # noqa: N806
+        self.table = row_table(self, "riskTable", "Risk checklist", self.proxy,
+                               widths=(80, 260, 80, 70, 55, 150, 100, 95, 100),
+                               row_numbers=True)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
                                    | QAbstractItemView.EditTrigger.EditKeyPressed
                                    | QAbstractItemView.EditTrigger.AnyKeyPressed)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
-        self.table.setWordWrap(False)
-        M = RiskChecklistModel  # noqa: N806
         self.table.setItemDelegateForColumn(M.COL_LIKELIHOOD, RatingDelegate(self.table))
         self.table.setItemDelegateForColumn(M.COL_IMPACT, RatingDelegate(self.table))
         self.table.setItemDelegateForColumn(M.COL_STATUS, StatusDelegate(self.table))
         self.table.setItemDelegateForColumn(M.COL_NEXT, DateDelegate(self.table))
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for col, width in ((M.COL_REVIEWED, 80), (M.COL_RISK, 260), (M.COL_LIKELIHOOD, 80),
-                           (M.COL_IMPACT, 70), (M.COL_SCORE, 55), (M.COL_BRIEFING, 150),
-                           (M.COL_OWNER, 100), (M.COL_STATUS, 95), (M.COL_NEXT, 100)):
-            header.resizeSection(col, width)
         self.table.selectionModel().currentRowChanged.connect(self._on_row)
 
         self.progress = QLabel(self)

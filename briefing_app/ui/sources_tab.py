@@ -7,11 +7,8 @@ from __future__ import annotations
 from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt
 from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextCursor, QTextFormat
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
     QLabel,
     QSplitter,
-    QTableView,
     QTextEdit,
     QVBoxLayout,
     QWidget,
@@ -20,6 +17,7 @@ from PySide6.QtWidgets import (
 from ..domain import Citation, ItemRef, Passage, Source
 from .models import ListTableModel
 from .session import Session
+from .views import row_table
 
 HIGHLIGHT = QColor("#ffd54f")
 
@@ -61,19 +59,12 @@ class SourcesTab(QWidget):
         self.highlight: tuple[int, int] | None = None  # Python offsets in the current source
 
         self.source_model = SourcesModel(self.sources, self)
-        self.source_list = QTableView(self)
-        self.source_list.setObjectName("sourceList")
-        self.source_list.setAccessibleName("Source documents")
-        self.source_list.setModel(self.source_model)
-        self._table_defaults(self.source_list)
+        self.source_list = row_table(self, "sourceList", "Source documents", self.source_model)
         self.source_list.selectionModel().currentRowChanged.connect(self._on_source_row)
 
         self.citation_model = CitationsModel(store.citations(), self)
-        self.citation_list = QTableView(self)
-        self.citation_list.setObjectName("citationList")
-        self.citation_list.setAccessibleName("External citations")
-        self.citation_list.setModel(self.citation_model)
-        self._table_defaults(self.citation_list)
+        self.citation_list = row_table(self, "citationList", "External citations",
+                                       self.citation_model)
         self.citation_list.selectionModel().currentRowChanged.connect(self._on_citation_row)
         self.citation_detail = QLabel(self)
         self.citation_detail.setObjectName("citationDetail")
@@ -129,15 +120,6 @@ class SourcesTab(QWidget):
         lay.addWidget(label)
         lay.addWidget(widget)
         return box
-
-    @staticmethod
-    def _table_defaults(table: QTableView) -> None:
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.verticalHeader().setVisible(False)
-        table.setWordWrap(False)
-        table.horizontalHeader().setStretchLastSection(True)
-        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
 
     # -- showing a source ------------------------------------------------------------------------
     def _on_source_row(self, index: QModelIndex) -> None:

@@ -13,7 +13,6 @@ import pyqtgraph as pg
 from PySide6.QtCore import QByteArray, QDate, QItemSelectionModel, QSettings, Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDateEdit,
     QHBoxLayout,
@@ -21,7 +20,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -30,6 +28,7 @@ from ..domain import Era, Event, ItemRef, PartialDate
 from ..export.charts_svg import CATEGORY_COLOURS  # one palette for the window and exports
 from .models import EventsFilter, EventsModel
 from .session import Session
+from .views import row_table
 
 DAY = 86400.0
 MIN_DATE = QDate(1900, 1, 1)
@@ -236,19 +235,10 @@ class TimelineTab(QWidget):
         self.proxy = EventsFilter(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.sort(EventsModel.COL_DATE)
-        self.list = QTableView(self)
-        self.list.setObjectName("eventsList")
-        self.list.setAccessibleName("Events, sorted by date")
-        self.list.setModel(self.proxy)
-        self.list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.list.verticalHeader().setVisible(False)
-        self.list.setWordWrap(False)
-        header = self.list.horizontalHeader()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(EventsModel.COL_TITLE, QHeaderView.ResizeMode.Stretch)
-        header.resizeSection(EventsModel.COL_DATE, 110)
-        header.resizeSection(EventsModel.COL_LANE, 90)
+        self.list = row_table(self, "eventsList", "Events, sorted by date", self.proxy,
+                              widths=(110, 90), stretch_last=False)
+        self.list.horizontalHeader().setSectionResizeMode(EventsModel.COL_TITLE,
+                                                          QHeaderView.ResizeMode.Stretch)
         self.list.selectionModel().currentRowChanged.connect(self._on_row)
 
         # Filters.

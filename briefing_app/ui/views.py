@@ -1,0 +1,29 @@
+"""The one way this app sets up a table of rows (select a whole row, one at a time)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QAbstractItemModel
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+
+def row_table(parent: QWidget, name: str, accessible_name: str, model: QAbstractItemModel,
+              widths: Sequence[int] = (), row_numbers: bool = False,
+              stretch_last: bool = True) -> QTableView:
+    """A QTableView over ``model``: whole-row single selection, one line per row,
+    interactive column widths (``widths`` for the first columns)."""
+    table = QTableView(parent)
+    table.setObjectName(name)
+    table.setAccessibleName(accessible_name)
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setWordWrap(False)
+    table.verticalHeader().setVisible(row_numbers)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setStretchLastSection(stretch_last)
+    for column, width in enumerate(widths):
+        header.resizeSection(column, width)
+    return table
