@@ -271,6 +271,24 @@ def _add_data_options(p: argparse.ArgumentParser, workspace: bool = True) -> Non
                             "folder; env BRIEFING_APP_WORKSPACE)")
 
 
+GUI_EXAMPLE = "gui --workspace ~/briefing-work"
+
+
+def _add_gui_options(p: argparse.ArgumentParser) -> None:
+    _add_data_options(p)
+    p.add_argument("--smoke", action="store_true",
+                   help="open the window, print the time to its first paint, and exit")
+
+
+def _gui_parser() -> argparse.ArgumentParser:
+    """Just the window's options: opening the app does not build every command's parser."""
+    p = _Parser(prog=f"{PROG} gui", description=(cmd_gui.__doc__ or "").strip(),
+                epilog=f"Example: {PROG} {GUI_EXAMPLE}")
+    _add_gui_options(p)
+    p.set_defaults(func=cmd_gui)
+    return p
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog=PROG,
@@ -291,10 +309,8 @@ def build_parser() -> argparse.ArgumentParser:
         commands[name] = func
         return p
 
-    p = add("gui", cmd_gui, "gui --workspace ~/briefing-work")
-    _add_data_options(p)
-    p.add_argument("--smoke", action="store_true",
-                   help="open the window, print the time to its first paint, and exit")
+    p = add("gui", cmd_gui, GUI_EXAMPLE)
+    _add_gui_options(p)
 
     p = add("build-db", cmd_build_db, "build-db --check")
     p.add_argument("--check", action="store_true",
@@ -357,8 +373,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    if not words or words[0] == "gui" or words[0] in ("--workspace", "--database", "--smoke"):
+        args = _gui_parser().parse_args(words[1:] if words and words[0] == "gui" else words)
+    else:
+        args = build_parser().parse_args(words)
     try:
         status = int(args.func(args))
         sys.stdout.flush()  # inside the try: a closed pipe (`| head`) is not an error

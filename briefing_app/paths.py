@@ -8,7 +8,6 @@ from platformdirs, overridable for tests and portable use.
 from __future__ import annotations
 
 import os
-from importlib.resources import files
 from pathlib import Path
 
 APP_NAME = "briefing-app"
@@ -17,8 +16,15 @@ WORKSPACE_ENV = "BRIEFING_APP_WORKSPACE"
 
 
 def resources_dir() -> Path:
-    """The folder holding sources, records, map data, icons and the built database."""
-    return Path(str(files("briefing_app.resources")))
+    """The folder holding sources, records, map data, icons and the built database.
+
+    ``briefing_app.resources`` is a regular package, so its folder is where its ``__init__``
+    is, in a checkout, an installed wheel and a frozen bundle alike; this is what
+    ``importlib.resources.files()`` would return, without importing that machinery at start-up.
+    """
+    from . import resources
+
+    return Path(resources.__file__).resolve().parent
 
 
 def bundled_database(override: str | os.PathLike[str] | None = None) -> Path:

@@ -6,7 +6,6 @@ not pay for importing it. The database is opened with ``mode=ro`` and never writ
 
 from __future__ import annotations
 
-import json
 import re
 import sqlite3
 from collections.abc import Callable
@@ -55,6 +54,12 @@ def _memoized(method: Callable[[BriefingStore], list[T]]) -> Callable[[BriefingS
         return list(self._memo[name])
 
     return wrapper
+
+
+def _json(text: str) -> Any:
+    import json  # only the risk and map views need it, after the first paint
+
+    return json.loads(text)
 
 
 class BundledDataError(Exception):
@@ -179,8 +184,8 @@ class BriefingStore:
     def risks(self) -> list[Risk]:
         return [
             Risk(r["id"], r["seq"], r["title"], r["description"], r["likelihood"], r["impact"],
-                 r["justification"], tuple(json.loads(r["indicators"])),
-                 tuple(json.loads(r["mitigations"])), r["caveat"] or "")
+                 r["justification"], tuple(_json(r["indicators"])),
+                 tuple(_json(r["mitigations"])), r["caveat"] or "")
             for r in self._all("SELECT * FROM risks ORDER BY seq")
         ]
 
@@ -241,7 +246,7 @@ class BriefingStore:
         return [
             Boundary(r["name"], r["kind"],
                      [[[(p[0], p[1]) for p in ring] for ring in poly]
-                      for poly in json.loads(r["geometry"])])
+                      for poly in _json(r["geometry"])])
             for r in self._all("SELECT name, kind, geometry FROM boundaries ORDER BY seq")
         ]
 

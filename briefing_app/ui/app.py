@@ -34,6 +34,15 @@ class _FirstPaint(QObject):
         return False
 
 
+def app_icon() -> QIcon:
+    """The window icon from the rendered PNGs: QIcon reads a size only when it is drawn, while
+    the SVG would be parsed (and the SVG plugin loaded) at start-up."""
+    icon = QIcon()
+    for png in sorted((icon_path().parent / "hicolor").glob("*/apps/briefing-app.png")):
+        icon.addFile(str(png))
+    return icon
+
+
 def make_application(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance()
     if app is None:
@@ -46,7 +55,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP)
-    app.setWindowIcon(QIcon(str(icon_path())))
+    app.setWindowIcon(app_icon())
     return app
 
 

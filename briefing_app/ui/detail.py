@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, QUrl
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, Qt, QTimer, QUrl
 from PySide6.QtWidgets import QSplitter, QTextBrowser, QVBoxLayout, QWidget
 
 from ..domain import ItemRef
-from ..store.describe import Description, describe
 from .richtext import esc, item_link, style_sheet
+
+if TYPE_CHECKING:
+    from ..store.describe import Description
 from .session import Session
 
 
@@ -65,7 +69,9 @@ class DetailPane(QWidget):
         self.notes = None  # the notes panel arrives with the workspace, after the first paint
         self.ref: ItemRef | None = None
         session.itemSelected.connect(self.show_item)
-        session.workspaceReady.connect(self._add_notes_panel)
+        # The panel comes one event-loop turn after the workspace, so `gui --smoke` (which
+        # stops right after opening it) never pays for importing the notes UI.
+        session.workspaceReady.connect(lambda: QTimer.singleShot(0, self._add_notes_panel))
         self.show_item(None)
 
     def _add_notes_panel(self) -> None:
@@ -81,7 +87,11 @@ class DetailPane(QWidget):
     def show_item(self, ref: ItemRef | None) -> None:
         self.ref = ref
         self.browser.document().setDefaultStyleSheet(style_sheet(self.palette()))
-        d = describe(self.session.store, ref) if ref is not None else None
+        d = None
+        if ref is not None:
+            from ..store.describe import describe  # not needed for the first paint
+
+            d = describe(self.session.store, ref)
         if d is None:
             self.browser.setHtml(
                 '<p class="muted">Select anything in the briefing to see its details and '
