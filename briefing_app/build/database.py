@@ -114,6 +114,7 @@ def _write(db: sqlite_utils.Database, inputs: Inputs) -> dict[str, int]:
                 "text": doc.text[p.start:p.end],
             })
     db["passages"].insert_all(passage_rows)
+    db["passages"].create_index(["source_id", "seq"])
 
     db["citations"].create(
         {"id": str, "seq": int, "title": str, "publisher": str, "date": str, "url": str,
@@ -327,6 +328,7 @@ def _write(db: sqlite_utils.Database, inputs: Inputs) -> dict[str, int]:
                           "text": str(doc.meta.get("kind", ""))})
     db["items"].insert_all(item_rows)
     db["provenance"].insert_all(prov_rows)
+    db["provenance"].create_index(["passage_id"])
 
     db["search"].create(
         {"rowid": int, "kind": str, "item_id": str, "source_id": str, "start": int,

@@ -34,7 +34,7 @@ class _Refs:
         self.store = store
         self.provenance = store.all_provenance()
         self.sources = {s.id: s for s in store.sources()}
-        self.passage_seq = {p.id: p.seq for s in self.sources for p in store.passages(s)}
+        self.passage_seq = store.passage_numbers()
         self._numbers: dict[str, int] = {}
         self.references: list[Reference] = []
 

@@ -89,14 +89,15 @@ def locate(anchor: TextAnchor, text: str) -> tuple[int, int] | None:
 
 
 def place_notes(store: BriefingStore, notes: list[Note]) -> list[Placement]:
-    """Where each note belongs in the current briefing."""
+    """Where each note belongs in the current briefing (reading only what the notes need)."""
     texts = {s.id: s.text for s in store.sources()}
-    passages = {sid: store.passages(sid) for sid in texts}
-    titles = {(i.ref.kind, i.ref.id): i.title for i in store.items()}
+    passages = {sid: store.passages(sid)
+                for sid in {n.anchor.source_id for n in notes if n.anchor} if sid in texts}
+    titles = store.titles([n.target for n in notes if n.target is not None])
     out: list[Placement] = []
     for note in notes:
         if note.target is not None:
-            title = titles.get((note.target.kind, note.target.id))
+            title = titles.get(note.target)
             out.append(Placement(note, title is not None, note.target, title or ""))
             continue
         anchor = note.anchor

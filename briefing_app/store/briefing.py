@@ -298,6 +298,10 @@ class BriefingStore:
                                (source_id,))
         ]
 
+    def passage_numbers(self) -> dict[str, int]:
+        """Every passage's number within its source, by passage id."""
+        return {r["id"]: r["seq"] for r in self._all("SELECT id, seq FROM passages")}
+
     @cached_property
     def _citations(self) -> dict[str, Citation]:
         return {
@@ -351,6 +355,20 @@ class BriefingStore:
         else:
             rows = self._all("SELECT * FROM items WHERE kind = ? ORDER BY seq", (kind,))
         return [Item(ItemRef(r["kind"], r["id"]), r["title"], r["text"]) for r in rows]
+
+    def titles(self, refs: list[ItemRef]) -> dict[ItemRef, str]:
+        """The titles of the items that exist among ``refs``."""
+        wanted = set(refs)
+        out: dict[ItemRef, str] = {}
+        for kind in {r.kind for r in wanted}:
+            ids = [r.id for r in wanted if r.kind == kind]
+            for start in range(0, len(ids), 500):
+                chunk = ids[start:start + 500]
+                rows = self._all(
+                    "SELECT id, title FROM items WHERE kind = ? AND id IN ("
+                    + ", ".join("?" * len(chunk)) + ")", (kind, *chunk))
+                out.update({ItemRef(kind, r["id"]): r["title"] for r in rows})
+        return out
 
     def item(self, ref: ItemRef) -> Item | None:
         rows = self._all("SELECT * FROM items WHERE kind = ? AND id = ?", (ref.kind, ref.id))

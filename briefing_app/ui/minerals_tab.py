@@ -56,9 +56,7 @@ class MineralsTab(QWidget):
         self.proxy = MineralsFilter(self)
         self.proxy.setSourceModel(self.model)
         self.table = row_table(self, "mineralsTable", "Minerals by region", self.proxy,
-                               widths=(200, 170, 260))
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+                               widths=(200, 170, 260), sortable=True)
         self.table.selectionModel().currentRowChanged.connect(self._on_row)
         self.table.clicked.connect(lambda _i: self._on_row(self.table.currentIndex()))
 

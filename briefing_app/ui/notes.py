@@ -29,7 +29,7 @@ from ..store.anchoring import Placement, place_notes
 from ..store.describe import KIND_LABELS
 from ..store.workspace import NOTE_COLOURS, Note, TextAnchor
 from .commands import AddNote, DeleteNote, EditNote, RestoreNote
-from .models import ListTableModel
+from .models import ListTableModel, SourceSortProxy
 from .session import Change, Session
 from .views import row_table
 
@@ -275,7 +275,7 @@ class AllNotesModel(ListTableModel[Placement]):
         return super().data(index, role)
 
 
-class AllNotesFilter(QSortFilterProxyModel):
+class AllNotesFilter(SourceSortProxy):
     def __init__(self, parent: Any = None):
         super().__init__(parent)
         self.text = ""
@@ -326,8 +326,8 @@ class NotesBrowser(QWidget):
         self.model = AllNotesModel(session.store, self)
         self.proxy = AllNotesFilter(self)
         self.proxy.setSourceModel(self.model)
-        self.table = row_table(self, "allNotes", "All notes", self.proxy, widths=(280, 220))
-        self.table.setSortingEnabled(True)
+        self.table = row_table(self, "allNotes", "All notes", self.proxy, widths=(280, 220),
+                               sortable=True)
         self.table.doubleClicked.connect(lambda _i: self.jump())
 
         self.search = QLineEdit(self)

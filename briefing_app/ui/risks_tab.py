@@ -97,12 +97,10 @@ class RisksTab(QWidget):
         M = RiskChecklistModel  # noqa: N806
         self.table = row_table(self, "riskTable", "Risk checklist", self.proxy,
                                widths=(80, 260, 80, 70, 55, 150, 100, 95, 100),
-                               row_numbers=True)
+                               row_numbers=True, sortable=True)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
                                    | QAbstractItemView.EditTrigger.EditKeyPressed
                                    | QAbstractItemView.EditTrigger.AnyKeyPressed)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
         self.table.setItemDelegateForColumn(M.COL_LIKELIHOOD, RatingDelegate(self.table))
         self.table.setItemDelegateForColumn(M.COL_IMPACT, RatingDelegate(self.table))
         self.table.setItemDelegateForColumn(M.COL_STATUS, StatusDelegate(self.table))
@@ -203,7 +201,7 @@ class RisksTab(QWidget):
         elif ws.read_only:
             text += " (read-only workspace: changes are not saved)"
         self.progress.setText(text)
-        self.heatmap.set_risks([(row + 1, *self.model.effective(row))
+        self.heatmap.set_risks([(self.model.risk(row).seq, *self.model.effective(row))
                                 for row in range(self.model.rowCount())])
 
     def _on_edit(self, risk_id: str, name: str, value: object) -> None:

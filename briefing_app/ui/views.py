@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QAbstractItemModel
+from PySide6.QtCore import QAbstractItemModel, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 
 def row_table(parent: QWidget, name: str, accessible_name: str, model: QAbstractItemModel,
               widths: Sequence[int] = (), row_numbers: bool = False,
-              stretch_last: bool = True) -> QTableView:
+              stretch_last: bool = True, sortable: bool = False) -> QTableView:
     """A QTableView over ``model``: whole-row single selection, one line per row,
-    interactive column widths (``widths`` for the first columns)."""
+    interactive column widths (``widths`` for the first columns); ``sortable`` lets a click
+    on a header sort, starting in the model's own order."""
     table = QTableView(parent)
     table.setObjectName(name)
     table.setAccessibleName(accessible_name)
@@ -26,4 +27,8 @@ def row_table(parent: QWidget, name: str, accessible_name: str, model: QAbstract
     header.setStretchLastSection(stretch_last)
     for column, width in enumerate(widths):
         header.resizeSection(column, width)
+    if sortable:
+        # No sort column yet: enabling sorting would otherwise sort by the first column.
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        table.setSortingEnabled(True)
     return table

@@ -91,3 +91,41 @@ def test_checklist_commands_on_a_bare_undo_stack(qapp, store: BriefingStore, tmp
     assert ws.checklist_entry(risk.id).likelihood is None
     assert len(changes) == 6 and all(c.kind == "checklist" for c in changes)
     ws.close()
+
+
+def test_sorting_is_done_by_the_model_with_a_key(qapp, store: BriefingStore) -> None:
+    """Clicking a header sorts once in Python (not a data() call per comparison), and the
+    selected row stays selected."""
+    from PySide6.QtCore import QItemSelectionModel
+
+    model = MineralsModel(occurrences(store.minerals(), store.regions(), store.projects()))
+    proxy = MineralsFilter()
+    proxy.setSourceModel(model)
+    selection = QItemSelectionModel(proxy)
+    target = proxy.index(3, 0)
+    name = target.data()
+    selection.setCurrentIndex(target, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+    calls = 0
+    original = model.data
+
+    def counting(index, role=Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+        nonlocal calls
+        calls += 1
+        return original(index, role)
+
+    model.data = counting  # type: ignore[method-assign]
+    proxy.sort(0, Qt.SortOrder.DescendingOrder)
+    names = [proxy.index(r, 0).data() for r in range(proxy.rowCount())]
+    assert names == sorted(names, key=str.casefold, reverse=True)
+    assert calls <= 2 * proxy.rowCount()  # reading the column back, not n log n comparisons
+    assert selection.currentIndex().data() == name
+
+
+def test_risk_checklist_sorts_by_score(qapp, store: BriefingStore) -> None:
+    risks = store.risks()
+    model = RiskChecklistModel(risks)
+    model.sort(model.COL_SCORE, Qt.SortOrder.DescendingOrder)
+    scores = [int(model.index(r, model.COL_SCORE).data()) for r in range(model.rowCount())]
+    assert scores == sorted(scores, reverse=True)
+    top = model.risk(0)
+    assert model.headerData(0, Qt.Orientation.Vertical) == str(top.seq)
