@@ -28,6 +28,8 @@ from ..store.briefing import BriefingStore
 from .detail import DetailPane
 from .session import Session
 
+MIN_QUERY = 2  # letters before search-as-you-type runs
+
 #: (key, title, module, class): the tabs in order; Ctrl+1.. opens them.
 TABS: tuple[tuple[str, str, str, str], ...] = (
     ("overview", "&Overview", "overview_tab", "OverviewTab"),
@@ -295,22 +297,26 @@ class MainWindow(QMainWindow):
             self.search_dock.setObjectName("searchDock")
             self.search_dock.setWidget(self.search_results)
             self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.search_dock)
+            # A stable width: results must not make the dock (and every view) re-lay out.
+            self.resizeDocks([self.search_dock], [320], Qt.Orientation.Horizontal)
             self.view_menu.addAction(self.search_dock.toggleViewAction())
         return self.search_results
 
     def _run_search(self) -> None:
-        text = self.search_field.text()
-        if not text.strip() and self.search_dock is None:
+        text = self.search_field.text().strip()
+        if not text and self.search_dock is None:
             return
         results = self._ensure_search_dock()
-        count = results.run(text)
         assert self.search_dock is not None
-        self.search_dock.setVisible(bool(text.strip()))
-        if text.strip():
-            self.status.setText(results.summary())
-        else:
-            self.status.setText("")
-        del count
+        if 0 < len(text) < MIN_QUERY:
+            # One letter matches most of the briefing: wait for the next one.
+            results.run("")
+            results.message.setText("Type at least two letters to search.")
+            self.search_dock.setVisible(True)
+            return
+        results.run(text)
+        self.search_dock.setVisible(bool(text))
+        self.status.setText(results.summary() if text else "")
 
     def _search_return(self) -> None:
         self._search_timer.stop()

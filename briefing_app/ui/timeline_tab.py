@@ -79,7 +79,7 @@ class TimelineChart(pg.PlotWidget):
         item.setLabel("left", "Actor lane")
         item.getAxis("left").setTicks([[(self.lane_y(i), name)
                                         for i, (_lid, name) in enumerate(lanes)]])
-        item.showGrid(x=True, alpha=0.2)
+        # No x grid: at the fit-all zoom its many date lines cost most of a frame.
         item.getViewBox().setMouseEnabled(x=True, y=False)
         item.setYRange(-0.7, len(lanes) + 0.2, padding=0)
         self.legend = item.addLegend(offset=(-10, 5), colCount=4, labelTextColor=fg,
@@ -89,6 +89,14 @@ class TimelineChart(pg.PlotWidget):
             self.legend.addItem(sample, category.replace("-", " "))
         self._events: list[Event] = []
         self._spans: list[tuple[float, float, float, str]] = []
+        # One pen and one brush per category, shared by every point: pyqtgraph caches a symbol
+        # image per distinct pen/brush object, so per-event objects meant one image per event.
+        self._brushes = {c: pg.mkBrush(QColor(v)) for c, v in CATEGORY_COLOURS.items()}
+        self._pens = {c: pg.mkPen(QColor(v).darker(140)) for c, v in CATEGORY_COLOURS.items()}
+        self._span_brushes = {c: pg.mkBrush(QColor(v).red(), QColor(v).green(),
+                                            QColor(v).blue(), 150)
+                              for c, v in CATEGORY_COLOURS.items()}
+        self._fallback = "diplomacy"
         self._scatter = pg.ScatterPlotItem(size=12, hoverable=True, tip=None)
         self._scatter.sigClicked.connect(self._on_points)
         self._scatter.setZValue(10)
@@ -102,6 +110,8 @@ class TimelineChart(pg.PlotWidget):
         item.addItem(self._marker)
         self.scene().sigMouseClicked.connect(self._on_scene_click)
         self._lane_index = {lid: i for i, (lid, _n) in enumerate(lanes)}
+        self._span_categories = []
+        item.getViewBox().sigXRangeChanged.connect(lambda *_a: self._draw_spans())
 
     def lane_y(self, index: int) -> float:
         return float(len(self.lanes) - 1 - index)
@@ -138,31 +148,45 @@ class TimelineChart(pg.PlotWidget):
             self._era_items.append(band)
             self._labels.append(label)
 
-        points = []
-        x0s, x1s, y0s, y1s, brushes = [], [], [], [], []
+        xs, ys, ids, brushes, pens = [], [], [], [], []
         self._spans = []
+        self._span_categories: list[str] = []
         for e in events:
-            colour = QColor(CATEGORY_COLOURS.get(e.category, "#777777"))
+            category = e.category if e.category in self._brushes else self._fallback
             y = self.y_of(e.lane)
+            start, end = period(e.date)
             if e.date.precision == "day":
-                points.append({"pos": (event_x(e), y), "data": e.id, "brush": colour,
-                               "pen": pg.mkPen(colour.darker(140))})
+                xs.append((start + end) / 2)
+                ys.append(y)
+                ids.append(e.id)
+                brushes.append(self._brushes[category])
+                pens.append(self._pens[category])
             else:
-                start, end = period(e.date)
-                x0s.append(start)
-                x1s.append(end)
-                y0s.append(y - 0.16)
-                y1s.append(y + 0.16)
-                faded = QColor(colour)
-                faded.setAlpha(150)
-                brushes.append(faded)
                 self._spans.append((start, end, y, e.id))
-        self._scatter.setData(points)
-        if x0s:
-            self._span_item = pg.BarGraphItem(x0=x0s, x1=x1s, y0=y0s, y1=y1s, brushes=brushes,
-                                              pens=[pg.mkPen(b.darker(150)) for b in brushes])
-            self._span_item.setZValue(5)
-            item.addItem(self._span_item)
+                self._span_categories.append(category)
+        self._scatter.setData(x=xs, y=ys, data=ids, brush=brushes, pen=pens)
+        self._draw_spans()
+
+    def _draw_spans(self) -> None:
+        """Bars for month- and year-precision events, only those in view: a BarGraphItem
+        replays every bar it holds on each frame, visible or not."""
+        item = self.getPlotItem()
+        if self._span_item is not None:
+            item.removeItem(self._span_item)
+            self._span_item = None
+        (x0, x1), _ = item.getViewBox().viewRange()
+        margin = (x1 - x0) * 0.05
+        shown = [(s, c) for s, c in zip(self._spans, self._span_categories, strict=True)
+                 if s[1] >= x0 - margin and s[0] <= x1 + margin]
+        if not shown:
+            return
+        self._span_item = pg.BarGraphItem(
+            x0=[s[0] for s, _ in shown], x1=[s[1] for s, _ in shown],
+            y0=[s[2] - 0.16 for s, _ in shown], y1=[s[2] + 0.16 for s, _ in shown],
+            brushes=[self._span_brushes[c] for _, c in shown],
+            pens=[self._pens[c] for _, c in shown])
+        self._span_item.setZValue(5)
+        item.addItem(self._span_item)
 
     def fit_all(self) -> None:
         if not self._events:
@@ -233,8 +257,7 @@ class TimelineTab(QWidget):
 
         self.model = EventsModel(self.events, {a: actors[a].short for a in actors}, self)
         self.proxy = EventsFilter(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.sort(EventsModel.COL_DATE)
+        self.proxy.setSourceModel(self.model)  # the store gives events in date order
         self.list = row_table(self, "eventsList", "Events, sorted by date", self.proxy,
                               widths=(110, 90), stretch_last=False)
         self.list.horizontalHeader().setSectionResizeMode(EventsModel.COL_TITLE,
