@@ -42,6 +42,10 @@ KIND_TAB: dict[str, str] = {
 }
 
 PRECISIONS = ("year", "month", "day")
+# English month names, fixed: the briefing is in English whatever the system's locale, and
+# calendar.month_name formats a date through the C library on every call.
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
 
 
 class ItemRef(NamedTuple):
@@ -85,23 +89,19 @@ class PartialDate(NamedTuple):
 
     def label(self) -> str:
         """How the date reads to a user, never more precise than it is known."""
-        import calendar
-
         parts = self.iso.split("-")
         if len(parts) == 1:
             return parts[0]
-        month = calendar.month_name[int(parts[1])]
+        month = MONTHS[int(parts[1]) - 1]
         if len(parts) == 2:
             return f"{month} {parts[0]}"
         return f"{int(parts[2])} {month} {parts[0]}"
 
     def short_label(self) -> str:
-        import calendar
-
         parts = self.iso.split("-")
         if len(parts) == 1:
             return parts[0]
-        month = calendar.month_abbr[int(parts[1])]
+        month = MONTHS[int(parts[1]) - 1][:3]
         if len(parts) == 2:
             return f"{month} {parts[0]}"
         return f"{int(parts[2])} {month} {parts[0]}"

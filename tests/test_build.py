@@ -163,3 +163,27 @@ def test_foreign_keys_hold(built: Path) -> None:
     meta = dict(q(built, "SELECT key, value FROM meta"))
     assert meta["schema_version"] == "1"
     assert len(meta["content_hash"]) == 64
+
+
+def test_quote_finder_agrees_with_trying_each_source() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from briefing_app.build.inputs import QuoteFinder, SourceDoc
+
+    docs = [SourceDoc(f"d{i}", f"d{i}.txt", text, {}, []) for i, text in enumerate((
+        "alpha beta gamma, delta-epsilon. Zeta", "beta gamma delta", "gamma; alpha beta"))]
+    finder = QuoteFinder(docs)
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.sampled_from(docs), st.integers(0, 40), st.integers(1, 40))
+    def check(doc: SourceDoc, start: int, length: int) -> None:
+        quote = doc.text[start:start + length]
+        if not quote:
+            return
+        expected = next(((d.id, d.text.find(quote)) for d in docs if quote in d.text), None)
+        span = finder.find(quote)
+        assert (span.source_id, span.start) == expected if span else expected is None
+
+    check()
+    assert finder.find("not there") is None

@@ -250,3 +250,17 @@ def test_reference_numbers_resolve(tmp_path: Path, store: BriefingStore,
             for n in group.split(",")}
     assert used and used <= listed
     assert listed == set(range(1, len(listed) + 1))
+
+
+def test_long_tables_are_set_as_lines_in_the_pdf() -> None:
+    """Qt lays out table rows slowly; a very long table becomes one line per row for PDF."""
+    from briefing_app.export.html import LONG_TABLE_ROWS, render_html
+    from briefing_app.export.model import Document, Section, Table
+
+    rows = [[f"row {i}", "b", "c"] for i in range(LONG_TABLE_ROWS + 1)]
+    doc = Document("T", "", "2026-01-01", [], [Section("timeline", "Timeline", [
+        Table(["A", "B", "C"], rows), Table(["A", "B", "C"], rows[:5])])], [])
+    qt = render_html(doc, for_qt=True)
+    assert qt.count("<table") == 1  # only the short one stays a table
+    assert f"<b>row {LONG_TABLE_ROWS}</b>" in qt
+    assert render_html(doc).count("<table") == 2  # the HTML export keeps real tables

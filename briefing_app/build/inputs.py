@@ -22,7 +22,8 @@ from .schema import KINDS, RECORD_FILES, SOURCE_FIELDS, F, Kind
 
 SLUG = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_FILE_BYTES = 5 * 1024 * 1024  # a source document
+MAX_RECORD_FILE_BYTES = 64 * 1024 * 1024  # a record file (a large briefing's timeline)
 MAP_FILES = ("map/boundaries.geojson", "map/places.csv")
 
 
@@ -118,14 +119,14 @@ class _Reader:
     def problem(self, file: str, record: str, message: str) -> None:
         self.problems.append(Problem(file, record, message))
 
-    def text(self, path: Path) -> str | None:
+    def text(self, path: Path, limit: int = MAX_FILE_BYTES) -> str | None:
         rel = self.rel(path)
         try:
             size = path.stat().st_size
-            if size > MAX_FILE_BYTES:
+            if size > limit:
                 self.problem(
                     rel, "", f"file is too large ({size / 1048576:.1f} MB; the limit is "
-                    f"{MAX_FILE_BYTES // 1048576} MB)"
+                    f"{limit // 1048576} MB)"
                 )
                 return None
             data = path.read_bytes()
@@ -143,8 +144,8 @@ class _Reader:
             return None
         return text
 
-    def toml(self, path: Path) -> dict[str, Any] | None:
-        text = self.text(path)
+    def toml(self, path: Path, limit: int = MAX_FILE_BYTES) -> dict[str, Any] | None:
+        text = self.text(path, limit)
         if text is None:
             return None
         try:
@@ -230,12 +231,28 @@ def _check_value(name: str, spec: F, value: Any) -> str | None:
     return None
 
 
-def _find_quote(quote: str, sources: list[SourceDoc]) -> QuoteSpan | None:
-    for doc in sources:
-        at = doc.text.find(quote)
-        if at >= 0:
-            return QuoteSpan(doc.id, at, at + len(quote))
-    return None
+_WORDS = re.compile(r"\w+")
+
+
+class QuoteFinder:
+    """Finds a quote in the first source that contains it, like trying each in turn, but
+    searching only the sources that contain every whole word inside the quote: a large
+    briefing has thousands of quotes and documents."""
+
+    def __init__(self, sources: list[SourceDoc]):
+        self.sources = sources
+        self.words = [set(_WORDS.findall(doc.text)) for doc in sources]
+
+    def find(self, quote: str) -> QuoteSpan | None:
+        # The first and last words of a quote may be parts of words; the others are whole.
+        inner = _WORDS.findall(quote)[1:-1]
+        for doc, words in zip(self.sources, self.words, strict=True):
+            if not all(w in words for w in inner):
+                continue
+            at = doc.text.find(quote)
+            if at >= 0:
+                return QuoteSpan(doc.id, at, at + len(quote))
+        return None
 
 
 def _normalise(text: str) -> str:
@@ -336,6 +353,7 @@ def _read_map(reader: _Reader) -> tuple[list[dict[str, Any]], dict[str, dict[str
 
 def _read_records(reader: _Reader, sources: list[SourceDoc]) -> dict[str, list[Record]]:
     records: dict[str, list[Record]] = {name: [] for name in KINDS}
+    finder = QuoteFinder(sources)
     folder = reader.root / "records"
     for file in RECORD_FILES:
         path = folder / file
@@ -343,7 +361,7 @@ def _read_records(reader: _Reader, sources: list[SourceDoc]) -> dict[str, list[R
         if not path.exists():
             reader.problem(rel, "", "is missing")
             continue
-        data = reader.toml(path)
+        data = reader.toml(path, MAX_RECORD_FILE_BYTES)
         if data is None:
             continue
         kinds = [k for k in KINDS.values() if k.file == file]
@@ -365,12 +383,12 @@ def _read_records(reader: _Reader, sources: list[SourceDoc]) -> dict[str, list[R
                 continue
             for row in rows:
                 record = Record(kind.name, rel, row)
-                _check_record(reader, kind, record, sources)
+                _check_record(reader, kind, record, finder)
                 records[kind.name].append(record)
     return records
 
 
-def _check_record(reader: _Reader, kind: Kind, record: Record, sources: list[SourceDoc]) -> None:
+def _check_record(reader: _Reader, kind: Kind, record: Record, finder: QuoteFinder) -> None:
     spec = kind.all_fields()
     data = record.data
     where = record.label()
@@ -397,9 +415,9 @@ def _check_record(reader: _Reader, kind: Kind, record: Record, sources: list[Sou
             for quote in [quotes] if isinstance(quotes, str) else quotes:
                 if not isinstance(quote, str):
                     continue
-                span = _find_quote(quote, sources)
+                span = finder.find(quote)
                 if span is None:
-                    reader.problem(record.file, where, _quote_problem(quote, sources))
+                    reader.problem(record.file, where, _quote_problem(quote, finder.sources))
                 record.quotes.append((quote, span))
 
 

@@ -116,6 +116,13 @@ def timeline_svg(events: Sequence[Event], eras: Sequence[Era],
     return _svg(width, height, body, "Timeline of events by actor"), (width, height)
 
 
+def cell_label(numbers: Sequence[int]) -> str:
+    """What a heat-map cell says: its risks' numbers, or how many when they do not fit."""
+    if len(numbers) > 6:
+        return f"{len(numbers)} risks"
+    return ", ".join(str(n) for n in sorted(numbers))
+
+
 def score_colour(score: int) -> str:
     """Heat-map band for likelihood x impact: green, yellow, orange, red."""
     if score >= 15:
@@ -145,7 +152,7 @@ def heatmap_svg(placed: Sequence[tuple[int, int, int]]) -> tuple[str, tuple[int,
                         'stroke-width="2"/>')
             numbers = cells.get((likelihood, impact))
             if numbers:
-                label = ", ".join(str(n) for n in sorted(numbers))
+                label = cell_label(numbers)
                 body.append(f'<text x="{cx + cell / 2}" y="{cy + cell / 2 + 5}" '
                             f'font-size="14" font-weight="bold" text-anchor="middle" '
                             f'fill="#000">{escape(label)}</text>')

@@ -23,6 +23,37 @@ NOTE_BORDER = {"yellow": "C9A400", "green": "3C9B52", "blue": "3A6FB0", "pink": 
                "orange": "D9822B"}
 
 
+class _Body:
+    """Appends paragraphs in constant time with styles resolved once.
+
+    python-docx's ``add_paragraph`` finds the section properties by scanning every element of
+    the body (quadratic over a long briefing) and looks a style up by name with an XPath over
+    all styles each time; both cost seconds on a large export.
+    """
+
+    def __init__(self, document):  # type: ignore[no-untyped-def]
+        self.document = document
+        self.sect_pr = document.element.body.sectPr
+        self.style_ids: dict[str, str] = {}
+
+    def paragraph(self, text: str = "", style: str | None = None):  # type: ignore[no-untyped-def]
+        from docx.text.paragraph import Paragraph
+
+        element = OxmlElement("w:p")
+        self.sect_pr.addprevious(element)
+        paragraph = Paragraph(element, self.document._body)
+        if style is not None:
+            if style not in self.style_ids:
+                self.style_ids[style] = self.document.styles[style].style_id
+            element.style = self.style_ids[style]
+        if text:
+            paragraph.add_run(text)
+        return paragraph
+
+    def heading(self, text: str, level: int):  # type: ignore[no-untyped-def]
+        return self.paragraph(text, "Title" if level == 0 else f"Heading {level}")
+
+
 def _shade(paragraph, fill: str, border: str) -> None:  # type: ignore[no-untyped-def]
     """Give a paragraph a background and a left border (python-docx has no API for either)."""
     ppr = paragraph._p.get_or_add_pPr()
@@ -64,9 +95,10 @@ def _text_with_breaks(paragraph, text: str):  # type: ignore[no-untyped-def]
     return run
 
 
-def _table(doc, t: Table) -> None:  # type: ignore[no-untyped-def]
+def _table(body: _Body, t: Table) -> None:
+    doc = body.document
     if t.caption:
-        cap = doc.add_paragraph()
+        cap = body.paragraph()
         r = cap.add_run(t.caption)
         r.bold = True
         r.font.size = Pt(9)
@@ -90,14 +122,15 @@ def _table(doc, t: Table) -> None:  # type: ignore[no-untyped-def]
         for row in table.rows:
             for cell, w in zip(row.cells, t.widths, strict=True):
                 cell.width = Cm(usable * w / total)
-    doc.add_paragraph()
+    body.paragraph()
 
 
-def _block(doc, b: Block) -> None:  # type: ignore[no-untyped-def]
+def _block(body: _Body, b: Block) -> None:
+    doc = body.document
     if isinstance(b, Heading):
-        doc.add_heading(b.text, level=min(max(b.level - 1, 1), 3))
+        body.heading(b.text, min(max(b.level - 1, 1), 3))
     elif isinstance(b, Para):
-        p = doc.add_paragraph()
+        p = body.paragraph()
         run = p.add_run(b.text + ref_suffix(b.refs))
         if b.style == "meta":
             run.italic = True
@@ -109,20 +142,20 @@ def _block(doc, b: Block) -> None:  # type: ignore[no-untyped-def]
             run.font.size = Pt(11.5)
     elif isinstance(b, Bullets):
         for item in b.items:
-            doc.add_paragraph(item.text + ref_suffix(item.refs), style="List Bullet")
+            body.paragraph(item.text + ref_suffix(item.refs), "List Bullet")
     elif isinstance(b, Table):
-        _table(doc, b)
+        _table(body, b)
     elif isinstance(b, Image):
         doc.add_picture(io.BytesIO(b.png), width=Cm(16.5))
         doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        cap = doc.add_paragraph()
+        cap = body.paragraph()
         r = cap.add_run(b.caption)
         r.italic = True
         r.font.size = Pt(9)
         r.font.color.rgb = MUTED
     elif isinstance(b, Note):
         border = NOTE_BORDER.get(b.colour, "6A8CAF")
-        head = doc.add_paragraph()
+        head = body.paragraph()
         head.paragraph_format.left_indent = Cm(0.6)
         head.paragraph_format.space_after = Pt(0)
         label = f"Note on {b.target}"
@@ -136,16 +169,16 @@ def _block(doc, b: Block) -> None:  # type: ignore[no-untyped-def]
         r.font.color.rgb = ACCENT
         _shade(head, "EEF3F8", border)
         if b.quote:
-            q = doc.add_paragraph()
+            q = body.paragraph()
             q.paragraph_format.left_indent = Cm(0.6)
             q.paragraph_format.space_after = Pt(0)
             qr = _text_with_breaks(q, f"\u201c{b.quote}\u201d")
             qr.italic = True
             _shade(q, "EEF3F8", border)
-        body = doc.add_paragraph()
-        body.paragraph_format.left_indent = Cm(0.6)
-        _text_with_breaks(body, b.text)
-        _shade(body, "EEF3F8", border)
+        text = body.paragraph()
+        text.paragraph_format.left_indent = Cm(0.6)
+        _text_with_breaks(text, b.text)
+        _shade(text, "EEF3F8", border)
     else:
         raise TypeError(f"unknown block {b!r}")
 
@@ -165,27 +198,28 @@ def render_docx(doc: Document) -> bytes:
     out.core_properties.author = doc.author or ""
     out.core_properties.subject = doc.subtitle
 
-    out.add_heading(doc.title, level=0)
+    body = _Body(out)
+    body.heading(doc.title, 0)
     if doc.subtitle:
-        sub = out.add_paragraph()
+        sub = body.paragraph()
         r = sub.add_run(doc.subtitle)
         r.font.size = Pt(13)
         r.font.color.rgb = ACCENT
-    meta = out.add_paragraph()
+    meta = body.paragraph()
     bits = ([f"Prepared by {doc.author}"] if doc.author else []) + [f"Exported {doc.date}"]
     r = meta.add_run(" \u00b7 ".join(bits))
     r.font.color.rgb = MUTED
-    src = out.add_paragraph()
+    src = body.paragraph()
     r = src.add_run("Source documents: " + "; ".join(doc.sources))
     r.font.size = Pt(9)
     r.font.color.rgb = MUTED
     for sec in doc.sections:
-        out.add_heading(sec.title, level=1)
+        body.heading(sec.title, 1)
         for block in sec.blocks:
-            _block(out, block)
-    out.add_heading("References", level=1)
+            _block(body, block)
+    body.heading("References", 1)
     for ref in doc.references:
-        p = out.add_paragraph()
+        p = body.paragraph()
         p.paragraph_format.left_indent = Cm(0.8)
         p.paragraph_format.first_line_indent = Cm(-0.8)
         run = p.add_run(f"[{ref.number}] {ref.text}")

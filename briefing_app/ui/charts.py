@@ -103,6 +103,12 @@ class SupplyChart(QWidget):
         return None
 
 
+def cell_label(numbers: list[int]) -> str:
+    from ..export.charts_svg import cell_label as label
+
+    return label(numbers)
+
+
 def _score_colour(score: int) -> QColor:
     from ..export.charts_svg import score_colour  # the same bands as the exported heat map
 
@@ -165,7 +171,7 @@ class RiskHeatMap(QWidget):
         for number, likelihood, impact in placed:
             self.placements.setdefault((likelihood, impact), []).append(number)
         for (likelihood, impact), numbers in self.placements.items():
-            text = ", ".join(str(n) for n in sorted(numbers))
+            text = cell_label(numbers)
             label = pg.TextItem(text, color="#000000", anchor=(0.5, 0.5))
             font = QFont()
             font.setBold(True)
