@@ -142,6 +142,12 @@ def test_docx_export(tmp_path: Path, store: BriefingStore, workspace: Workspace)
     assert "References" in headings
     assert styles.count("Heading 1") >= 6 and "Heading 3" in styles
     assert len(document.tables) >= 5
+    events = next(t for t in document.tables if t.rows[0].cells[0].text == "Date")
+    assert len(events.rows) == len(store.events()) + 1
+    first = store.events()[0]
+    assert [c.text for c in events.rows[1].cells[:3]] == [
+        first.date.label(), next(a.short for a in store.actors() if a.id == first.lane),
+        first.title]
     assert len(document.inline_shapes) == 2
     text = "\n".join(p.text for p in document.paragraphs)
     assert visible(HOSTILE) in text and RISK_NOTE in text

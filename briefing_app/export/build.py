@@ -322,7 +322,7 @@ def _risks(section: Section, store: BriefingStore, refs: _Refs, notes: NoteFn,
         row = [str(n), r.title, str(likelihood), str(impact), str(likelihood * impact),
                f"{r.likelihood}\u00d7{r.impact}"]
         if mine:
-            row += [e.status, e.owner or "\u2014", e.next_review or "\u2014",
+            row += [e.status, visible(e.owner) or "\u2014", e.next_review or "\u2014",
                     "yes" if e.reviewed else "no"]
         rows.append(row)
     header = ["#", "Risk", "L", "I", "Score", "Briefing"]

@@ -7,6 +7,7 @@ characters were already made visible by ``model.visible``.
 from __future__ import annotations
 
 import io
+from copy import deepcopy
 
 from docx import Document as new_docx  # noqa: N813 (python-docx's factory function)
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -110,18 +111,25 @@ def _table(body: _Body, t: Table) -> None:
         for run in cell.paragraphs[0].runs:
             run.bold = True
             run.font.size = Pt(8.5)
+    # One formatted row is built through python-docx, then copied for every data row with
+    # only its texts changed: adding rows and cells one by one costs seconds on long tables.
+    template = table.add_row()
+    widths = [Cm(17.0 * w / sum(t.widths)) for w in t.widths] if t.widths else []
+    for n, cell in enumerate(template.cells):
+        cell.text = "-"
+        cell.paragraphs[0].runs[0].font.size = Pt(8.5)
+        if widths:
+            cell.width = widths[n]
+            table.rows[0].cells[n].width = widths[n]
+    for text_element in template._tr.iter(qn("w:t")):
+        text_element.set(qn("xml:space"), "preserve")
+    tbl = table._tbl
     for row in t.rows:
-        cells = table.add_row().cells
-        for cell, text in zip(cells, row, strict=True):
-            cell.text = text
-            for run in cell.paragraphs[0].runs:
-                run.font.size = Pt(8.5)
-    if t.widths:
-        total = sum(t.widths)
-        usable = 17.0  # cm between the margins
-        for row in table.rows:
-            for cell, w in zip(row.cells, t.widths, strict=True):
-                cell.width = Cm(usable * w / total)
+        tr = deepcopy(template._tr)
+        for text_element, text in zip(tr.iter(qn("w:t")), row, strict=True):
+            text_element.text = text
+        tbl.append(tr)
+    tbl.remove(template._tr)
     body.paragraph()
 
 

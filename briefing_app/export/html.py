@@ -179,5 +179,5 @@ caption { font-weight: bold; }
 .note-head { font-family: "DejaVu Sans"; font-size: 8pt; color: #34506e; margin: 0; }
 .note-text { white-space: pre-wrap; margin: 0; }
 .note-quote { font-style: italic; color: #444444; margin: 0; }
-.row { margin-top: 0; margin-bottom: 1px; font-size: 8.5pt; }
+.row { margin-top: 0; margin-bottom: 0; font-size: 7.5pt; }
 """

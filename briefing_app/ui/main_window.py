@@ -302,6 +302,12 @@ class MainWindow(QMainWindow):
             self.view_menu.addAction(self.search_dock.toggleViewAction())
         return self.search_results
 
+    def _prepare_search_dock(self) -> None:
+        if self.search_dock is None:
+            self._ensure_search_dock()
+            assert self.search_dock is not None
+            self.search_dock.hide()
+
     def _run_search(self) -> None:
         text = self.search_field.text().strip()
         if not text and self.search_dock is None:
@@ -333,6 +339,9 @@ class MainWindow(QMainWindow):
             hook = getattr(widget, "after_first_paint", None)
             if hook is not None:
                 hook()
+        if deferred_views:
+            # Ready before the first keystroke, which would otherwise pay for building it.
+            QTimer.singleShot(0, self._prepare_search_dock)
         report = self.session.open_workspace()
         if report.read_only:
             self.status.setText("Read-only: notes and checklist changes are not saved.")

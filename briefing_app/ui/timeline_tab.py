@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from functools import cache
 
 import pyqtgraph as pg
 from PySide6.QtCore import QByteArray, QDate, QItemSelectionModel, QSettings, Qt, Signal
@@ -40,6 +41,7 @@ def _ts(year: int, month: int, day: int, end_of_day: bool = False) -> float:
     return moment.timestamp()
 
 
+@cache  # many events share a date; a large timeline asks for each often
 def period(date: PartialDate) -> tuple[float, float]:
     """Start and end (UTC seconds) of the period a partial date stands for."""
     parts = [int(p) for p in date.iso.split("-")]
@@ -191,10 +193,11 @@ class TimelineChart(pg.PlotWidget):
     def fit_all(self) -> None:
         if not self._events:
             return
-        xs = [period(e.date)[0] for e in self._events] + [period(e.date)[1]
-                                                          for e in self._events]
-        span = max(xs) - min(xs) or DAY * 30
-        self.getPlotItem().setXRange(min(xs) - span * 0.03, max(xs) + span * 0.03, padding=0)
+        periods = [period(e.date) for e in self._events]
+        first = min(p[0] for p in periods)
+        last = max(p[1] for p in periods)
+        span = last - first or DAY * 30
+        self.getPlotItem().setXRange(first - span * 0.03, last + span * 0.03, padding=0)
 
     def zoom(self, factor: float) -> None:
         vb = self.getPlotItem().getViewBox()
