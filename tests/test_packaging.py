@@ -114,14 +114,19 @@ def test_deb_installs_runs_and_removes_cleanly(deb: Path, tmp_path: Path) -> Non
         items = _run(LAUNCHER, "items", env=env, timeout=120)
         assert items.stdout.count("\n") > 10
 
-        if (ROOT / "briefing_app" / "ui" / "app.py").exists():
-            smoke = _run(LAUNCHER, "gui", "--smoke", env=env, timeout=180)
-            assert smoke.stdout.startswith("first paint after ")
-            workspace = home / ".local" / "share" / PACKAGE
-            assert workspace.is_dir(), f"no workspace in {workspace}"
-            assert any(workspace.iterdir()), f"the workspace folder {workspace} is empty"
-        else:  # the GUI is not written yet: nothing creates a workspace
-            print("gui --smoke skipped: briefing_app/ui/app.py does not exist yet")
+        smoke = _run(LAUNCHER, "gui", "--smoke", env=env, timeout=180)
+        assert smoke.stdout.startswith("first paint after ")
+        workspace = home / ".local" / "share" / PACKAGE
+        assert workspace.is_dir(), f"no workspace in {workspace}"
+        assert any(workspace.iterdir()), f"the workspace folder {workspace} is empty"
+
+        # The installed app exports (fonts and charts from the bundle, Qt offscreen).
+        for fmt in ("pdf", "docx", "html", "md"):
+            out = tmp_path / f"installed.{fmt}"
+            _run(LAUNCHER, "export", "--format", fmt, "--output", out, env=env, timeout=180)
+            assert out.stat().st_size > 1000, fmt
+        import pypdf
+        assert len(pypdf.PdfReader(str(tmp_path / "installed.pdf")).pages) > 5
 
         after = _listing(INSTALL_DIR)
         assert after == before, (

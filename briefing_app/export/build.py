@@ -240,9 +240,8 @@ def _minerals(section: Section, store: BriefingStore, refs: _Refs, notes: NoteFn
     b.append(Heading("Mineral profiles", 3))
     for m in minerals.values():
         mref = ItemRef("mineral", m.id)
-        b.append(Heading(m.name, 4))
-        b.append(Para(f"Why it matters: {m.strategic}", refs.of(mref)))
-        b.append(Para(f"Where in Pakistan: {m.occurrence}", style="meta"))
+        b.append(Para(f"Why it matters: {m.strategic} Where in Pakistan: {m.occurrence}",
+                      refs.of(mref), lead_in=f"{m.name}."))
         if m.caveat:
             b.append(Para(f"Caveat: {m.caveat}", style="caveat"))
         b.extend(notes(mref, m.name))
@@ -346,8 +345,8 @@ def _risks(section: Section, store: BriefingStore, refs: _Refs, notes: NoteFn,
                       f"{r.justification}", style="meta"))
         if mine and e.rationale.strip():
             b.append(Para(f"Analyst's rationale: {visible(e.rationale)}"))
-        b.append(Bullets([Para(f"Watch: {x}") for x in r.indicators]
-                         + [Para(f"Mitigation: {x}") for x in r.mitigations]))
+        b.append(Para("; ".join(r.indicators) + ".", lead_in="Watch:"))
+        b.append(Para("; ".join(r.mitigations) + ".", lead_in="Possible mitigations:"))
         b.extend(notes(rref, r.title))
 
 

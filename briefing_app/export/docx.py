@@ -139,6 +139,8 @@ def _block(body: _Body, b: Block) -> None:
         body.heading(b.text, min(max(b.level - 1, 1), 3))
     elif isinstance(b, Para):
         p = body.paragraph()
+        if b.lead_in:
+            p.add_run(b.lead_in + " ").bold = True
         run = p.add_run(b.text + ref_suffix(b.refs))
         if b.style == "meta":
             run.italic = True

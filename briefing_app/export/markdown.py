@@ -63,6 +63,8 @@ def _block(b: Block, images_dir: str) -> str:
         return "#" * min(max(b.level, 2), 4) + " " + md_escape(b.text)
     if isinstance(b, Para):
         text = md_escape(b.text) + md_escape(ref_suffix(b.refs))
+        if b.lead_in:
+            text = f"**{md_escape(b.lead_in)}** {text}"
         if b.style == "caveat":
             return f"> {text}"
         if b.style == "meta":

@@ -32,6 +32,7 @@ class Para:
     text: str
     refs: list[int] = field(default_factory=list)
     style: str = "body"  # body, meta, caveat, lead
+    lead_in: str = ""  # a few words set in bold before the text (e.g. a mineral's name)
 
 
 @dataclass
