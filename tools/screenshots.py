@@ -77,8 +77,8 @@ def main(out: Path, scale: str = "") -> None:
     settle(600)
     shot("search")
     window.search_field.clear()
-    if window.search_dock is not None:
-        window.search_dock.hide()
+    if window.search_results is not None:
+        window.search_results.hide()
     from briefing_app.store.anchoring import make_anchor
     from briefing_app.ui.session import Change
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -69,7 +69,7 @@ class MainWindow(QMainWindow):
         self.detail_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
                                      | QDockWidget.DockWidgetFeature.DockWidgetClosable)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.detail_dock)
-        self.search_dock: QDockWidget | None = None
+        self.search_results = None  # the results panel, built after the first paint
         self.notes_dock: QDockWidget | None = None
 
         self._build_search_bar()
@@ -104,6 +104,7 @@ class MainWindow(QMainWindow):
         self._search_timer.timeout.connect(self._run_search)
         self.search_field.textChanged.connect(lambda _t: self._search_timer.start())
         self.search_field.returnPressed.connect(self._search_return)
+        self.search_field.installEventFilter(self)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
 
     def _action(self, menu, text: str, slot, shortcut=None, name: str = "") -> QAction:  # type: ignore[no-untyped-def]
@@ -288,47 +289,66 @@ class MainWindow(QMainWindow):
         self.search_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search_field.selectAll()
 
-    def _ensure_search_dock(self):  # type: ignore[no-untyped-def]
-        if self.search_dock is None:
+    def _ensure_search_panel(self):  # type: ignore[no-untyped-def]
+        """The results panel: floats over the window under the search field, so showing it,
+        or its results changing, never re-lays out the window."""
+        if self.search_results is None:
             from .search import SearchResults
 
             self.search_results = SearchResults(self.session, self)
-            self.search_dock = QDockWidget("Search results", self)
-            self.search_dock.setObjectName("searchDock")
-            self.search_dock.setWidget(self.search_results)
-            self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.search_dock)
-            # A stable width: results must not make the dock (and every view) re-lay out.
-            self.resizeDocks([self.search_dock], [320], Qt.Orientation.Horizontal)
-            self.view_menu.addAction(self.search_dock.toggleViewAction())
+            self.search_results.hide()
+            self.search_results.closed.connect(self.search_field.setFocus)
         return self.search_results
 
-    def _prepare_search_dock(self) -> None:
-        if self.search_dock is None:
-            self._ensure_search_dock()
-            assert self.search_dock is not None
-            self.search_dock.hide()
+    def _place_search_panel(self) -> None:
+        panel = self.search_results
+        assert panel is not None
+        field = self.search_field
+        top_left = field.mapTo(self, field.rect().bottomLeft())
+        width = max(field.width(), 480)
+        height = min(460, max(160, self.height() - top_left.y() - 40))
+        panel.setGeometry(top_left.x(), top_left.y() + 2, min(width, self.width() - 8), height)
+        panel.raise_()
 
     def _run_search(self) -> None:
         text = self.search_field.text().strip()
-        if not text and self.search_dock is None:
+        if not text and self.search_results is None:
             return
-        results = self._ensure_search_dock()
-        assert self.search_dock is not None
-        if 0 < len(text) < MIN_QUERY:
+        panel = self._ensure_search_panel()
+        if not text:
+            panel.run("")
+            panel.hide()
+            self.status.setText("")
+            return
+        if len(text) < MIN_QUERY:
             # One letter matches most of the briefing: wait for the next one.
-            results.run("")
-            results.message.setText("Type at least two letters to search.")
-            self.search_dock.setVisible(True)
-            return
-        results.run(text)
-        self.search_dock.setVisible(bool(text))
-        self.status.setText(results.summary() if text else "")
+            panel.run("")
+            panel.message.setText("Type at least two letters to search.")
+        else:
+            panel.run(text)
+            self.status.setText(panel.summary())
+        self._place_search_panel()
+        panel.show()
 
     def _search_return(self) -> None:
         self._search_timer.stop()
         self._run_search()
-        if self.search_dock is not None and self.search_field.text().strip():
+        if self.search_results is not None and len(self.search_field.text().strip()) >= \
+                MIN_QUERY:
             self.search_results.open_first()
+
+    def _search_key(self, key: int) -> bool:
+        """Down moves into the results, Escape closes them (keys typed in the field)."""
+        panel = self.search_results
+        if panel is None or not panel.isVisible():
+            return False
+        if key == Qt.Key.Key_Down:
+            panel.focus_results()
+            return True
+        if key == Qt.Key.Key_Escape:
+            panel.hide()
+            return True
+        return False
 
     # -- workspace, status ---------------------------------------------------------------------
     def after_first_paint(self, deferred_views: bool = True) -> None:
@@ -341,7 +361,7 @@ class MainWindow(QMainWindow):
                 hook()
         if deferred_views:
             # Ready before the first keystroke, which would otherwise pay for building it.
-            QTimer.singleShot(0, self._prepare_search_dock)
+            QTimer.singleShot(0, self._ensure_search_panel)
         report = self.session.open_workspace()
         if report.read_only:
             self.status.setText("Read-only: notes and checklist changes are not saved.")
@@ -411,6 +431,16 @@ class MainWindow(QMainWindow):
             if save is not None:
                 save(s)
         s.sync()
+
+    def eventFilter(self, watched, event) -> bool:  # type: ignore[no-untyped-def]  # noqa: N802
+        if watched is self.search_field and event.type() == QEvent.Type.KeyPress:
+            return self._search_key(event.key())
+        return super().eventFilter(watched, event)
+
+    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        super().resizeEvent(event)
+        if self.search_results is not None and self.search_results.isVisible():
+            self._place_search_panel()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self._search_timer.stop()

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFrame,
     QLabel,
     QSizePolicy,
     QTreeView,
@@ -30,9 +31,16 @@ def group_hits(hits: list[SearchHit]) -> list[tuple[str, list[SearchHit]]]:
     return [(k, groups[k]) for k in GROUP_ORDER if k in groups]
 
 
-class SearchResults(QWidget):
+class SearchResults(QFrame):
+    """Search results grouped by kind, in a panel that floats over the window."""
+
+    closed = Signal()
+
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
+        self.setObjectName("searchPanel")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAutoFillBackground(True)
         self.session = session
         self.model = QStandardItemModel(self)
         self.tree = QTreeView(self)
@@ -44,6 +52,7 @@ class SearchResults(QWidget):
         self.tree.setUniformRowHeights(True)
         self.tree.activated.connect(self._open)
         self.tree.clicked.connect(self._open)
+        self.tree.installEventFilter(self)
         self.message = QLabel(self)
         self.message.setWordWrap(True)
         # Ignored width: a long word in the message must never widen the dock.
@@ -91,10 +100,25 @@ class SearchResults(QWidget):
             self.open_hit(hit)
 
     def open_hit(self, hit: SearchHit) -> None:
+        self.hide()
         if hit.kind == "passage":
             self.session.show_source(hit.source_id, hit.start, hit.end)
         else:
             self.session.open_item(ItemRef(hit.kind, hit.id))
+
+    def focus_results(self) -> None:
+        first = self.model.index(0, 0)
+        if first.isValid():
+            self.tree.setFocus()
+            self.tree.setCurrentIndex(self.model.index(0, 0, first))
+
+    def eventFilter(self, watched, event) -> bool:  # type: ignore[no-untyped-def]  # noqa: N802
+        if (watched is self.tree and event.type() == QEvent.Type.KeyPress
+                and event.key() == Qt.Key.Key_Escape):
+            self.hide()
+            self.closed.emit()
+            return True
+        return super().eventFilter(watched, event)
 
     def open_first(self) -> None:
         if self.hits:

@@ -185,7 +185,8 @@ def test_search_opens_the_right_item(window: MainWindow, qtbot, query: str, kind
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert window.search_field.hasFocus()
     qtbot.keyClicks(window.search_field, query)
-    qtbot.waitUntil(lambda: window.search_dock is not None and window.search_dock.isVisible())
+    qtbot.waitUntil(lambda: window.search_results is not None
+                    and window.search_results.isVisible() and bool(window.search_results.hits))
     results = window.search_results
     hit = next(h for h in results.hits if h.kind == kind)
     results.open_hit(hit)
@@ -195,7 +196,8 @@ def test_search_opens_the_right_item(window: MainWindow, qtbot, query: str, kind
 
 def test_search_passage_opens_reader(window: MainWindow, qtbot) -> None:
     window.search_field.setText("smartphones")
-    qtbot.waitUntil(lambda: window.search_dock is not None and window.search_results.hits != [])
+    qtbot.waitUntil(lambda: window.search_results is not None
+                    and window.search_results.hits != [])
     hit = next(h for h in window.search_results.hits if h.kind == "passage")
     window.search_results.open_hit(hit)
     assert window.current_tab_key() == "sources"
@@ -208,7 +210,7 @@ def test_malformed_search_never_errors(window: MainWindow, qtbot, query: str) ->
     window.search_field.setText(query)
     window._run_search()
     if not query.strip():  # nothing to search: the results stay out of the way
-        assert window.search_dock is None or not window.search_dock.isVisible()
+        assert window.search_results is None or not window.search_results.isVisible()
     else:
         assert window.search_results.message.text() != "" or window.search_results.hits
 
@@ -297,3 +299,21 @@ def test_palette_change_rerenders(window: MainWindow) -> None:
     window.setPalette(pal)
     overview = window.tab("overview")
     assert "#eeeeee" in overview.browser.document().defaultStyleSheet()  # type: ignore[attr-defined]
+
+
+def test_search_panel_keys_and_layout(window: MainWindow, qtbot) -> None:
+    """Results float over the window: typing never changes the layout; Down enters the
+    results, Escape closes them."""
+    overview = window.tab("overview")
+    before = overview.geometry()
+    window.search_field.setFocus()
+    qtbot.keyClicks(window.search_field, "cobalt")
+    qtbot.waitUntil(lambda: window.search_results is not None
+                    and window.search_results.isVisible())
+    assert overview.geometry() == before
+    qtbot.keyClick(window.search_field, Qt.Key.Key_Down)
+    assert window.search_results.tree.hasFocus()
+    qtbot.keyClick(window.search_results.tree, Qt.Key.Key_Escape)
+    assert not window.search_results.isVisible()
+    qtbot.keyClick(window.search_field, Qt.Key.Key_Return)
+    assert window.session.current is not None
