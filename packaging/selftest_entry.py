@@ -52,7 +52,23 @@ else:
     docx.Document().save(io.BytesIO())  # needs the default template, a data file of python-docx
     print("selftest: python-docx default template OK")
 
+
 app = QApplication(sys.argv[:1])  # the app's own make_application() reuses this instance
+
+# Every export format, as the app writes them (templates, fonts, SVG rendering, Qt PDF).
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from briefing_app.export.run import FORMATS, export_briefing  # noqa: E402
+from briefing_app.paths import bundled_database  # noqa: E402
+from briefing_app.store.briefing import BriefingStore  # noqa: E402
+
+with tempfile.TemporaryDirectory() as folder:
+    for fmt in FORMATS:
+        path = export_briefing(BriefingStore(bundled_database()), None, fmt,
+                               Path(folder) / f"selftest{FORMATS[fmt]}")
+        assert path.stat().st_size > 1000, fmt
+print(f"selftest: exported {', '.join(FORMATS)}")
 visited: list[str] = []
 
 
