@@ -75,7 +75,9 @@ find "$APP/_internal" -path '*/lib-dynload/*.so' -type f -print0 \
 # it imports from .py files; here every module is compiled into the executable's archive, and
 # this check keeps it so. (PYTHONDONTWRITEBYTECODE in the launcher would not help: the frozen
 # interpreter ignores PYTHON* environment variables.)
-if find "$APP" -name '*.py' -o -name '__pycache__' | grep -q .; then
+# (find -quit, not "find | grep -q": with pipefail, grep closing the pipe early made find fail
+# with SIGPIPE and the check pass.)
+if [ -n "$(find "$APP" \( -name '*.py' -o -name '__pycache__' \) -print -quit)" ]; then
   die "the bundle contains .py files or __pycache__ folders; they would be compiled into /opt at run time"
 fi
 cat > "$STAGE/usr/bin/$PACKAGE" <<'EOF'
