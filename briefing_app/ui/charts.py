@@ -52,7 +52,7 @@ class SupplyChart(QWidget):
         item.showGrid(y=True, alpha=0.25)
         fg = self.palette().color(QPalette.ColorRole.Text)
         # Top right: the last group has only a mining bar, so the legend covers no label.
-        legend = item.addLegend(offset=(-10, 5), colCount=1, labelTextColor=fg)
+        legend = item.addLegend(offset=(-10, 2), colCount=2, labelTextColor=fg)
         width = 0.38
         self._bars: list[tuple[float, float, float, str]] = []  # x0, x1, height, figure id
         for series, shift in (("mining", -width / 2), ("processing", width / 2)):
@@ -80,7 +80,7 @@ class SupplyChart(QWidget):
         font.setPointSizeF(max(font.pointSizeF() * 0.9, 7))
         axis.setStyle(tickFont=font)
         item.setXRange(-0.6, len(groups) - 0.4, padding=0)
-        item.setYRange(0, 135, padding=0)  # headroom for the legend above the 100% line
+        item.setYRange(0, 140, padding=0)  # headroom for the legend above the 100% line
         item.getAxis("left").setTicks([[(v, str(v)) for v in range(0, 101, 20)]])
         self.plot.scene().sigMouseClicked.connect(self._on_click)
         layout = QVBoxLayout(self)
