@@ -83,6 +83,11 @@ class DetailPane(QWidget):
         self.notes.show_item(self.ref)
         self.splitter.addWidget(self.notes)
         self.splitter.setSizes([500, 180])
+        from PySide6.QtCore import QSettings
+
+        from .layout_state import restore_layout
+
+        restore_layout(self, QSettings(), "detail")
 
     def show_item(self, ref: ItemRef | None) -> None:
         self.ref = ref

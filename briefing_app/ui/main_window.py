@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from ..domain import KIND_TAB, ItemRef
 from ..store.briefing import BriefingStore
 from .detail import DetailPane
+from .layout_state import restore_layout, save_layout
 from .session import Session
 
 MIN_QUERY = 2  # letters before search-as-you-type runs
@@ -184,9 +185,7 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(current)
         self.tabs.blockSignals(blocked)
         old.deleteLater()
-        restore = getattr(widget, "restore_state", None)
-        if restore is not None:
-            restore(QSettings())
+        restore_layout(widget, QSettings(), key)
         for view in getattr(widget, "note_views", lambda: [])():
             self.add_context_actions(view)
         hook = getattr(widget, "after_first_paint", None)
@@ -426,10 +425,9 @@ class MainWindow(QMainWindow):
         s.setValue("window/geometry", self.saveGeometry())
         s.setValue("window/state", self.saveState())
         s.setValue("window/tab", self.tabs.currentIndex())
-        for widget in self._tab_widgets.values():
-            save = getattr(widget, "save_state", None)
-            if save is not None:
-                save(s)
+        for key, widget in self._tab_widgets.items():
+            save_layout(widget, s, key)
+        save_layout(self.detail, s, "detail")
         s.sync()
 
     def eventFilter(self, watched, event) -> bool:  # type: ignore[no-untyped-def]  # noqa: N802

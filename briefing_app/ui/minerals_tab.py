@@ -6,7 +6,7 @@ minerals; selecting a row highlights the region and the projects where that mine
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QItemSelectionModel, QSettings, Qt
+from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -191,14 +191,3 @@ class MineralsTab(QWidget):
         return self._current
 
     # -- state ---------------------------------------------------------------------------------
-    def save_state(self, settings: QSettings) -> None:
-        settings.setValue("minerals/splitter", self.splitter.saveState())
-        settings.setValue("minerals/header", self.table.horizontalHeader().saveState())
-
-    def restore_state(self, settings: QSettings) -> None:
-        state = settings.value("minerals/splitter")
-        if isinstance(state, QByteArray):
-            self.splitter.restoreState(state)
-        header = settings.value("minerals/header")
-        if isinstance(header, QByteArray):
-            self.table.horizontalHeader().restoreState(header)

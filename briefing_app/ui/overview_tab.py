@@ -6,7 +6,7 @@ right after it, so the window never waits for pyqtgraph to show.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QTimer, QUrl
+from PySide6.QtCore import QEvent, Qt, QTimer, QUrl
 from PySide6.QtWidgets import QLabel, QSplitter, QTextBrowser, QVBoxLayout, QWidget
 
 from ..domain import ItemRef
@@ -168,14 +168,6 @@ class OverviewTab(QWidget):
         cursor = doc.find(anchor)
         del cursor
         self.browser.scrollToAnchor(anchor)
-
-    def save_state(self, settings: QSettings) -> None:
-        settings.setValue("overview/splitter", self.splitter.saveState())
-
-    def restore_state(self, settings: QSettings) -> None:
-        state = settings.value("overview/splitter")
-        if isinstance(state, QByteArray):
-            self.splitter.restoreState(state)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         if event.type() == QEvent.Type.PaletteChange:

@@ -6,7 +6,7 @@ line and table refresh from the one change signal.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QDate, QModelIndex, QSettings, Qt
+from PySide6.QtCore import QDate, QModelIndex, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -276,19 +276,3 @@ class RisksTab(QWidget):
 
     def current_ref(self) -> ItemRef | None:
         return self._current
-
-    def save_state(self, settings: QSettings) -> None:
-        settings.setValue("risks/splitter", self.splitter.saveState())
-        settings.setValue("risks/lower", self.lower.saveState())
-        settings.setValue("risks/header", self.table.horizontalHeader().saveState())
-
-    def restore_state(self, settings: QSettings) -> None:
-        state = settings.value("risks/splitter")
-        if isinstance(state, QByteArray):
-            self.splitter.restoreState(state)
-        lower = settings.value("risks/lower")
-        if isinstance(lower, QByteArray):
-            self.lower.restoreState(lower)
-        header = settings.value("risks/header")
-        if isinstance(header, QByteArray):
-            self.table.horizontalHeader().restoreState(header)

@@ -4,7 +4,7 @@ and the external citations behind every cited fact.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextCursor, QTextFormat
 from PySide6.QtWidgets import (
     QLabel,
@@ -282,11 +282,3 @@ class SourcesTab(QWidget):
 
     def current_ref(self) -> ItemRef | None:
         return ItemRef("source", self._source.id) if self._source else None
-
-    def save_state(self, settings: QSettings) -> None:
-        settings.setValue("sources/splitter", self.splitter.saveState())
-
-    def restore_state(self, settings: QSettings) -> None:
-        state = settings.value("sources/splitter")
-        if isinstance(state, QByteArray):
-            self.splitter.restoreState(state)

@@ -11,7 +11,7 @@ import datetime as dt
 from functools import cache
 
 import pyqtgraph as pg
-from PySide6.QtCore import QByteArray, QDate, QItemSelectionModel, QSettings, Qt, Signal
+from PySide6.QtCore import QDate, QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -415,11 +415,3 @@ class TimelineTab(QWidget):
 
     def current_ref(self) -> ItemRef | None:
         return self._current
-
-    def save_state(self, settings: QSettings) -> None:
-        settings.setValue("timeline/splitter", self.splitter.saveState())
-
-    def restore_state(self, settings: QSettings) -> None:
-        state = settings.value("timeline/splitter")
-        if isinstance(state, QByteArray):
-            self.splitter.restoreState(state)

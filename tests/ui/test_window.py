@@ -224,12 +224,19 @@ def test_no_results_says_so(window: MainWindow) -> None:
 def test_window_state_survives_a_restart(open_window: Callable[[], MainWindow]) -> None:
     first = open_window()
     first.resize(761, 533)
+    risks = first.tab("risks")
     first.tabs.setCurrentIndex(3)
+    risks.splitter.setSizes([150, 300])
+    wanted = risks.splitter.sizes()
+    risks.table.horizontalHeader().resizeSection(1, 321)
     first.close()
     QSettings().sync()
     second = open_window()
     assert second.tabs.currentIndex() == 3
     assert (second.width(), second.height()) == (761, 533)
+    again = second.tab("risks")
+    assert again.splitter.sizes() == wanted
+    assert again.table.horizontalHeader().sectionSize(1) == 321
 
 
 def test_tabs_not_shown_are_not_built(window: MainWindow) -> None:
