@@ -22,9 +22,11 @@ def resources_dir() -> Path:
     is, in a checkout, an installed wheel and a frozen bundle alike; this is what
     ``importlib.resources.files()`` would return, without importing that machinery at start-up.
     """
-    from . import resources
+    import importlib
 
-    return Path(resources.__file__).resolve().parent
+    # (imported by name: the package is mapped from the top-level resources/ folder)
+    resources = importlib.import_module("briefing_app.resources")
+    return Path(str(resources.__file__)).resolve().parent
 
 
 def bundled_database(override: str | os.PathLike[str] | None = None) -> Path:

@@ -80,27 +80,27 @@ def _write(db: sqlite_utils.Database, inputs: Inputs) -> dict[str, int]:
     recs = inputs.records
     text_cols = {"id": str, "seq": int, "caveat": str}
 
-    db["meta"].create({"key": str, "value": str}, pk="key")
-    db["inputs"].create({"path": str, "sha256": str}, pk="path")
-    db["inputs"].insert_all(
+    db.table("meta").create({"key": str, "value": str}, pk="key")
+    db.table("inputs").create({"path": str, "sha256": str}, pk="path")
+    db.table("inputs").insert_all(
         [{"path": p, "sha256": h} for p, h in sorted(inputs.file_hashes.items())]
     )
 
     # Sources and their passages.
-    db["sources"].create(
+    db.table("sources").create(
         {"id": str, "seq": int, "title": str, "kind": str, "publisher": str, "author": str,
          "date": str, "url": str, "origin": str, "file": str, "sha256": str, "text": str},
         pk="id",
     )
-    db["passages"].create(
+    db.table("passages").create(
         {"id": str, "source_id": str, "seq": int, "start": int, "end": int, "role": str,
          "text": str},
         pk="id", foreign_keys=[("source_id", "sources", "id")],
     )
-    passage_rows = []
+    passage_rows: list[dict[str, Any]] = []
     for seq, doc in enumerate(inputs.sources, start=1):
         meta = doc.meta
-        db["sources"].insert({
+        db.table("sources").insert({
             "id": doc.id, "seq": seq, "title": doc.title, "kind": meta.get("kind", ""),
             "publisher": meta.get("publisher", ""), "author": meta.get("author", ""),
             "date": meta.get("date", ""), "url": meta.get("url", ""),
@@ -113,15 +113,15 @@ def _write(db: sqlite_utils.Database, inputs: Inputs) -> dict[str, int]:
                 "start": p.start, "end": p.end, "role": p.role,
                 "text": doc.text[p.start:p.end],
             })
-    db["passages"].insert_all(passage_rows)
-    db["passages"].create_index(["source_id", "seq"])
+    db.table("passages").insert_all(passage_rows)
+    db.table("passages").create_index(["source_id", "seq"])
 
-    db["citations"].create(
+    db.table("citations").create(
         {"id": str, "seq": int, "title": str, "publisher": str, "date": str, "url": str,
          "fact": str, "note": str},
         pk="id",
     )
-    db["citations"].insert_all([
+    db.table("citations").insert_all([
         {"id": r.id, "seq": i, "title": r.data["title"], "publisher": r.data["publisher"],
          "date": r.data.get("date", ""), "url": r.data["url"], "fact": r.data["fact"],
          "note": r.data.get("note", "")}
@@ -129,13 +129,13 @@ def _write(db: sqlite_utils.Database, inputs: Inputs) -> dict[str, int]:
     ])
 
     # Map data: places (gazetteer) and boundaries with measured area and centroid.
-    db["places"].create(
+    db.table("places").create(
         {"name": str, "lat": float, "lon": float, "admin1": str, "source": str,
          "source_id": str},
         pk="name",
     )
-    db["places"].insert_all(sorted(inputs.places.values(), key=lambda p: p["name"]))
-    db["boundaries"].create(
+    db.table("places").insert_all(sorted(inputs.places.values(), key=lambda p: p["name"]))
+    db.table("boundaries").create(
         {"name": str, "seq": int, "kind": str, "area_km2": float, "centroid_lat": float,
          "centroid_lon": float, "geometry": str},
         pk="name",
@@ -145,40 +145,40 @@ def _write(db: sqlite_utils.Database, inputs: Inputs) -> dict[str, int]:
         area = round(polygons_area_km2(b["polygons"]), 0)
         lat, lon = polygons_centroid(b["polygons"])
         measured[b["name"]] = (area, round(lat, 4), round(lon, 4))
-        db["boundaries"].insert({
+        db.table("boundaries").insert({
             "name": b["name"], "seq": seq, "kind": b["kind"], "area_km2": area,
             "centroid_lat": round(lat, 4), "centroid_lon": round(lon, 4),
             "geometry": json.dumps(b["polygons"], separators=(",", ":")),
         })
 
     # Curated records, one table per kind.
-    db["overview"].create({"id": str, "title": str, "bluf": str, "caveat": str}, pk="id")
-    db["overview"].insert_all(
+    db.table("overview").create({"id": str, "title": str, "bluf": str, "caveat": str}, pk="id")
+    db.table("overview").insert_all(
         [{"id": r.id, "title": r.data["title"], "bluf": r.data["bluf"],
           "caveat": r.data.get("caveat", "")} for r in recs["overview"]]
     )
-    db["judgments"].create(
+    db.table("judgments").create(
         text_cols | {"estimative": str, "confidence": str, "text": str, "basis": str}, pk="id"
     )
-    db["judgments"].insert_all(
+    db.table("judgments").insert_all(
         _rows(recs["judgment"], ["estimative", "confidence", "text", "basis"])
     )
-    db["figures"].create(
+    db.table("figures").create(
         text_cols | {"label": str, "value": float, "value_high": float, "unit": str,
                      "measures": str, "as_of": str, "chart_series": str, "chart_label": str},
         pk="id",
     )
-    db["figures"].insert_all(_rows(
+    db.table("figures").insert_all(_rows(
         recs["figure"],
         ["label", "value", "value_high", "unit", "measures", "as_of", "chart_series",
          "chart_label"],
     ))
-    db["actors"].create(
+    db.table("actors").create(
         text_cols | {"name": str, "short": str, "kind": str, "description": str}, pk="id"
     )
-    db["actors"].insert_all(_rows(recs["actor"], ["name", "short", "kind", "description"]))
+    db.table("actors").insert_all(_rows(recs["actor"], ["name", "short", "kind", "description"]))
 
-    db["regions"].create(
+    db.table("regions").create(
         text_cols | {"name": str, "kind": str, "capital": str, "boundary": str,
                      "area_km2": float, "area_km2_measured": float, "centroid_lat": float,
                      "centroid_lon": float, "description": str},
@@ -190,24 +190,24 @@ def _write(db: sqlite_utils.Database, inputs: Inputs) -> dict[str, int]:
     for row in region_rows:
         area, lat, lon = measured[row["boundary"]]
         row |= {"area_km2_measured": area, "centroid_lat": lat, "centroid_lon": lon}
-    db["regions"].insert_all(region_rows)
+    db.table("regions").insert_all(region_rows)
 
-    db["minerals"].create(
+    db.table("minerals").create(
         text_cols | {"name": str, "uses": str, "strategic": str, "occurrence": str}, pk="id"
     )
-    db["minerals"].insert_all(
+    db.table("minerals").insert_all(
         _rows(recs["mineral"], ["name", "uses", "strategic", "occurrence"])
     )
-    db["region_minerals"].create(
+    db.table("region_minerals").create(
         {"region_id": str, "mineral_id": str}, pk=("region_id", "mineral_id"),
         foreign_keys=[("region_id", "regions", "id"), ("mineral_id", "minerals", "id")],
     )
-    db["region_minerals"].insert_all(
+    db.table("region_minerals").insert_all(
         [{"region_id": region, "mineral_id": r.id}
          for r in recs["mineral"] for region in r.data.get("regions", [])]
     )
 
-    db["projects"].create(
+    db.table("projects").create(
         text_cols | {"name": str, "region_id": str, "operator_id": str, "place": str,
                      "place_note": str, "status": str, "description": str},
         pk="id",
@@ -219,17 +219,17 @@ def _write(db: sqlite_utils.Database, inputs: Inputs) -> dict[str, int]:
     for row in project_rows:
         row["region_id"] = row.pop("region")
         row["operator_id"] = row.pop("operator")
-    db["projects"].insert_all(project_rows)
-    db["project_minerals"].create(
+    db.table("projects").insert_all(project_rows)
+    db.table("project_minerals").create(
         {"project_id": str, "mineral_id": str}, pk=("project_id", "mineral_id"),
         foreign_keys=[("project_id", "projects", "id"), ("mineral_id", "minerals", "id")],
     )
-    db["project_minerals"].insert_all(
+    db.table("project_minerals").insert_all(
         [{"project_id": r.id, "mineral_id": m} for r in recs["project"]
          for m in r.data["minerals"]]
     )
 
-    db["events"].create(
+    db.table("events").create(
         text_cols | {"date": str, "precision": str, "start_date": str, "end_date": str,
                      "date_note": str, "title": str, "summary": str, "category": str,
                      "lane": str},
@@ -240,16 +240,16 @@ def _write(db: sqlite_utils.Database, inputs: Inputs) -> dict[str, int]:
     for row in event_rows:
         precision, first, last = _period(row["date"])
         row |= {"precision": precision, "start_date": first, "end_date": last}
-    db["events"].insert_all(event_rows)
-    db["event_actors"].create(
+    db.table("events").insert_all(event_rows)
+    db.table("event_actors").create(
         {"event_id": str, "actor_id": str}, pk=("event_id", "actor_id"),
         foreign_keys=[("event_id", "events", "id"), ("actor_id", "actors", "id")],
     )
-    db["event_actors"].insert_all(
+    db.table("event_actors").insert_all(
         [{"event_id": r.id, "actor_id": a} for r in recs["event"]
          for a in dict.fromkeys(r.data["actors"])]
     )
-    db["eras"].create(
+    db.table("eras").create(
         text_cols | {"title": str, "start": str, "end": str, "start_date": str,
                      "end_date": str, "lane": str, "description": str},
         pk="id", foreign_keys=[("lane", "actors", "id")],
@@ -258,11 +258,11 @@ def _write(db: sqlite_utils.Database, inputs: Inputs) -> dict[str, int]:
     for row in era_rows:
         row["start_date"] = _period(row["start"])[1]
         row["end_date"] = _period(row["end"])[2] if row["end"] else None
-    db["eras"].insert_all(era_rows)
+    db.table("eras").insert_all(era_rows)
 
-    db["benefits"].create(text_cols | {"title": str, "description": str}, pk="id")
-    db["benefits"].insert_all(_rows(recs["benefit"], ["title", "description"]))
-    db["risks"].create(
+    db.table("benefits").create(text_cols | {"title": str, "description": str}, pk="id")
+    db.table("benefits").insert_all(_rows(recs["benefit"], ["title", "description"]))
+    db.table("risks").create(
         text_cols | {"title": str, "description": str, "likelihood": int, "impact": int,
                      "justification": str, "indicators": str, "mitigations": str},
         pk="id",
@@ -272,13 +272,13 @@ def _write(db: sqlite_utils.Database, inputs: Inputs) -> dict[str, int]:
     for row in risk_rows:
         row["indicators"] = json.dumps(row["indicators"], ensure_ascii=False)
         row["mitigations"] = json.dumps(row["mitigations"], ensure_ascii=False)
-    db["risks"].insert_all(risk_rows)
+    db.table("risks").insert_all(risk_rows)
 
     # Every annotatable item, provenance, and the search index.
-    db["items"].create(
+    db.table("items").create(
         {"kind": str, "id": str, "seq": int, "title": str, "text": str}, pk=("kind", "id")
     )
-    db["provenance"].create(
+    db.table("provenance").create(
         {"item_kind": str, "item_id": str, "seq": int, "kind": str, "source_id": str,
          "passage_id": str, "start": int, "end": int, "quote": str, "citation_id": str},
         pk=("item_kind", "item_id", "seq"),
@@ -326,11 +326,11 @@ def _write(db: sqlite_utils.Database, inputs: Inputs) -> dict[str, int]:
     for seq, doc in enumerate(inputs.sources, start=1):
         item_rows.append({"kind": "source", "id": doc.id, "seq": seq, "title": doc.title,
                           "text": str(doc.meta.get("kind", ""))})
-    db["items"].insert_all(item_rows)
-    db["provenance"].insert_all(prov_rows)
-    db["provenance"].create_index(["passage_id"])
+    db.table("items").insert_all(item_rows)
+    db.table("provenance").insert_all(prov_rows)
+    db.table("provenance").create_index(["passage_id"])
 
-    db["search"].create(
+    db.table("search").create(
         {"rowid": int, "kind": str, "item_id": str, "source_id": str, "start": int,
          "end": int, "title": str, "body": str},
         pk="rowid",
@@ -354,7 +354,7 @@ def _write(db: sqlite_utils.Database, inputs: Inputs) -> dict[str, int]:
                             "body": row["text"]})
     for i, row in enumerate(search_rows, start=1):
         row["rowid"] = i
-    db["search"].insert_all(search_rows)
+    db.table("search").insert_all(search_rows)
     # FTS5 by hand rather than enable_fts: the prefix index (2- and 3-letter prefixes) keeps
     # search-as-you-type fast on large briefings, and sqlite-utils has no option for it.
     db.execute(
@@ -366,7 +366,7 @@ def _write(db: sqlite_utils.Database, inputs: Inputs) -> dict[str, int]:
     counts = {kind: len(rows) for kind, rows in recs.items()}
     counts["source"] = len(inputs.sources)
     counts["passage"] = len(passage_rows)
-    db["meta"].insert_all([
+    db.table("meta").insert_all([
         {"key": "schema_version", "value": str(SCHEMA_VERSION)},
         {"key": "content_hash", "value": inputs.content_hash()},
         {"key": "counts", "value": json.dumps(counts, sort_keys=True)},

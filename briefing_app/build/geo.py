@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
 
 Ring = Sequence[Sequence[float]]  # [(lon, lat), ...]
 Polygon = Sequence[Ring]  # outer ring first, then holes
@@ -70,17 +71,14 @@ def polygons_centroid(polygons: Sequence[Polygon]) -> tuple[float, float]:
     return sy / total, sx / total
 
 
-def geometry_polygons(geometry: dict[str, object]) -> list[list[list[tuple[float, float]]]]:
+def geometry_polygons(geometry: dict[str, Any]) -> list[list[list[tuple[float, float]]]]:
     """GeoJSON Polygon or MultiPolygon as a list of polygons of (lon, lat) rings."""
     kind = geometry.get("type")
-    coords = geometry.get("coordinates")
+    coords: Any = geometry.get("coordinates")
     if kind == "Polygon":
         polys = [coords]
     elif kind == "MultiPolygon":
-        polys = coords  # type: ignore[assignment]
+        polys = coords
     else:
         raise ValueError(f"geometry type {kind!r} is not a Polygon or MultiPolygon")
-    out: list[list[list[tuple[float, float]]]] = []
-    for poly in polys:  # type: ignore[union-attr]
-        out.append([[(float(p[0]), float(p[1])) for p in ring] for ring in poly])
-    return out
+    return [[[(float(p[0]), float(p[1])) for p in ring] for ring in poly] for poly in polys]

@@ -125,13 +125,13 @@ def build_document(store: BriefingStore, workspace: Workspace | None,
             "These notes were written on items or passages that the current briefing data no "
             "longer contains. They are kept with their original quote or target.", style="meta"))
         for p in unanchored:
-            n = p.note
-            target = (f"{n.target} (no longer in the briefing)" if n.target is not None
-                      else f"Source {n.anchor.source_id}, passage no longer found"
-                      if n.anchor else "unknown")
-            section.blocks.append(Note(target, visible(n.body), visible(n.tag), n.colour,
-                                       n.updated_at,
-                                       visible(n.anchor.quote) if n.anchor else ""))
+            lost = p.note
+            target = (f"{lost.target} (no longer in the briefing)" if lost.target is not None
+                      else f"Source {lost.anchor.source_id}, passage no longer found"
+                      if lost.anchor else "unknown")
+            section.blocks.append(Note(target, visible(lost.body), visible(lost.tag),
+                                       lost.colour, lost.updated_at,
+                                       visible(lost.anchor.quote) if lost.anchor else ""))
         doc.sections.append(section)
     report(100, "done")
     return doc

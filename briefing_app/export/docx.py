@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from copy import deepcopy
+from typing import Any
 
 from docx import Document as new_docx  # noqa: N813 (python-docx's factory function)
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -32,7 +33,7 @@ class _Body:
     all styles each time; both cost seconds on a large export.
     """
 
-    def __init__(self, document):  # type: ignore[no-untyped-def]
+    def __init__(self, document: Any):
         self.document = document
         self.sect_pr = document.element.body.sectPr
         self.style_ids: dict[str, str] = {}

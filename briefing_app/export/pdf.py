@@ -14,13 +14,13 @@ from PySide6.QtGui import (
     QFont,
     QGuiApplication,
     QImage,
-    QPagedPaintDevice,
     QPageLayout,
     QPageSize,
     QPainter,
     QPdfWriter,
     QTextDocument,
 )
+from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtSvg import QSvgRenderer
 
 from .html import render_html
@@ -48,7 +48,7 @@ def svg_to_png(svg: str, width_px: int, height_px: int, scale: float = 1.6) -> b
     painter.end()
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, "PNG")
+    image.save(buffer, b"PNG")
     return bytes(buffer.data().data())
 
 
@@ -60,14 +60,14 @@ def text_document(doc: Document) -> QTextDocument:
     for image in doc.images():
         if not image.png:
             image.png = svg_to_png(image.svg, image.width_px, image.height_px)
-        qimage = QImage.fromData(image.png, "PNG")
+        qimage = QImage.fromData(image.png, b"PNG")
         qdoc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(f"chart:{image.name}"),
                          qimage)
     qdoc.setHtml(render_html(doc, for_qt=True))
     return qdoc
 
 
-def paint_pages(qdoc: QTextDocument, device: QPagedPaintDevice, footer: str) -> int:
+def paint_pages(qdoc: QTextDocument, device: QPdfWriter | QPrinter, footer: str) -> int:
     """Lay ``qdoc`` out on ``device``'s pages with a footer line; returns the page count."""
     painter = QPainter()
     if not painter.begin(device):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+import sys
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -87,7 +88,7 @@ class Note:
         return f"passage:{self.anchor.source_id}@{self.anchor.start}-{self.anchor.end}"
 
 
-def _migrations():  # type: ignore[no-untyped-def]
+def _migrations() -> Any:
     """The workspace schema, one migration per released change (never edit a released one)."""
     from sqlite_utils.migrations import Migrations
 
@@ -472,14 +473,14 @@ def _opening_lock(folder: Path) -> Iterator[None]:
         yield  # a read-only folder: nothing will be written, so nothing to serialise
         return
     try:
-        try:
-            import fcntl
-
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-        except ImportError:  # Windows
+        if sys.platform == "win32":
             import msvcrt
 
             msvcrt.locking(handle.fileno(), msvcrt.LK_LOCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
         yield
     finally:
         handle.close()  # closing releases the lock
