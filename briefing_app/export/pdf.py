@@ -48,7 +48,7 @@ def svg_to_png(svg: str, width_px: int, height_px: int, scale: float = 1.6) -> b
     painter.end()
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, b"PNG")
+    image.save(buffer, "PNG")  # type: ignore[call-overload]  # the stubs say bytes; PySide6 wants str
     return bytes(buffer.data().data())
 
 
@@ -60,7 +60,7 @@ def text_document(doc: Document) -> QTextDocument:
     for image in doc.images():
         if not image.png:
             image.png = svg_to_png(image.svg, image.width_px, image.height_px)
-        qimage = QImage.fromData(image.png, b"PNG")
+        qimage = QImage.fromData(image.png, "PNG")  # type: ignore[arg-type]  # as above
         qdoc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(f"chart:{image.name}"),
                          qimage)
     qdoc.setHtml(render_html(doc, for_qt=True))
