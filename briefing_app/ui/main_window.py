@@ -433,7 +433,18 @@ class MainWindow(QMainWindow):
     def eventFilter(self, watched, event) -> bool:  # type: ignore[no-untyped-def]  # noqa: N802
         if watched is self.search_field and event.type() == QEvent.Type.KeyPress:
             return self._search_key(event.key())
+        if watched is self.search_field and event.type() == QEvent.Type.FocusOut:
+            QTimer.singleShot(0, self._hide_search_panel_unless_focused)
         return super().eventFilter(watched, event)
+
+    def _hide_search_panel_unless_focused(self) -> None:
+        """The results close when the user moves on (clicks or tabs elsewhere)."""
+        panel = self.search_results
+        focus = QApplication.focusWidget()
+        if panel is None or focus is self.search_field:
+            return
+        if focus is None or not panel.isAncestorOf(focus):
+            panel.hide()
 
     def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
         super().resizeEvent(event)

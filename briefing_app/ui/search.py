@@ -53,6 +53,7 @@ class SearchResults(QFrame):
         self.tree.activated.connect(self._open)
         self.tree.clicked.connect(self._open)
         self.tree.installEventFilter(self)
+        self.tree.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.message = QLabel(self)
         self.message.setWordWrap(True)
         # Ignored width: a long word in the message must never widen the dock.
@@ -118,6 +119,13 @@ class SearchResults(QFrame):
             self.hide()
             self.closed.emit()
             return True
+        if watched is self.tree and event.type() == QEvent.Type.FocusOut:
+            parent = self.parent()
+            hide = getattr(parent, "_hide_search_panel_unless_focused", None)
+            if hide is not None:
+                from PySide6.QtCore import QTimer
+
+                QTimer.singleShot(0, hide)
         return super().eventFilter(watched, event)
 
     def open_first(self) -> None:

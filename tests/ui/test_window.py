@@ -324,3 +324,9 @@ def test_search_panel_keys_and_layout(window: MainWindow, qtbot) -> None:
     assert not window.search_results.isVisible()
     qtbot.keyClick(window.search_field, Qt.Key.Key_Return)
     assert window.session.current is not None
+    # Moving on elsewhere closes the results.
+    window.search_field.setFocus()
+    window._run_search()
+    assert window.search_results.isVisible()
+    window.tab("overview").browser.setFocus()
+    qtbot.waitUntil(lambda: not window.search_results.isVisible())
