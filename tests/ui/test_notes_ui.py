@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication
 from briefing_app.domain import ItemRef
 from briefing_app.ui.main_window import MainWindow
 from briefing_app.ui.notes import NoteDialog
+from briefing_app.ui.session import Change
 
 
 def _fill_next_dialog(qtbot, text: str, tag: str = "", colour: str = "") -> None:  # type: ignore[no-untyped-def]
@@ -50,7 +51,7 @@ def test_edit_and_delete_from_panel_then_restore_from_trash(window: MainWindow, 
     window.open_item(ref)
     ws = window.session.workspace
     note = ws.add_note("first draft", target=ref)  # type: ignore[union-attr]
-    window.session.notify(__import__("briefing_app.ui.session").ui.session.Change("notes"))
+    window.session.notify(Change("notes"))
     panel = window.detail.notes
     panel.list.setCurrentIndex(panel.model.index(0, 0))
 

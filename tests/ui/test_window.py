@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QUrl
 from PySide6.QtWidgets import QApplication, QTextBrowser
 
 from briefing_app.domain import ItemRef
@@ -50,8 +50,7 @@ def test_overview_chart_is_built_after_first_paint(window: MainWindow, qtbot) ->
 def test_clicking_an_overview_element_shows_its_sources(window: MainWindow) -> None:
     overview = window.tab("overview")
     judgment = window.session.store.judgments()[0]
-    overview._on_link(__import__("PySide6.QtCore").QtCore.QUrl(  # type: ignore[attr-defined]
-        f"sel:judgment:{judgment.id}"))
+    overview._on_link(QUrl(f"sel:judgment:{judgment.id}"))
     text = _detail_text(window)
     assert judgment.text[:40] in text.replace("\n", " ")
     assert "Sources" in text and "[1]" in text
@@ -152,8 +151,7 @@ def test_show_source_highlights_the_quoted_passage(window: MainWindow,
     benefit = store.benefits()[0]
     window.open_item(ItemRef("benefit", benefit.id))
     quote = next(p for p in store.provenance(ItemRef("benefit", benefit.id)) if p.kind == "quote")
-    window.detail._on_link(__import__("PySide6.QtCore").QtCore.QUrl(  # type: ignore[attr-defined]
-        f"source:{quote.source_id}:{quote.start}:{quote.end}"))
+    window.detail._on_link(QUrl(f"source:{quote.source_id}:{quote.start}:{quote.end}"))
     assert window.current_tab_key() == "sources"
     sources = window.tab("sources")
     assert sources.highlighted_text() == quote.quote  # type: ignore[attr-defined]
@@ -169,8 +167,7 @@ def test_cited_fact_shows_its_full_citation(window: MainWindow, store: BriefingS
     text = " ".join(_detail_text(window).split())
     assert cite.citation.url in text.replace(" ", "") or cite.citation.url[:30] in text
     assert cite.citation.publisher in text
-    window.detail._on_link(__import__("PySide6.QtCore").QtCore.QUrl(  # type: ignore[attr-defined]
-        f"citation:{cite.citation.id}"))
+    window.detail._on_link(QUrl(f"citation:{cite.citation.id}"))
     sources = window.tab("sources")
     assert cite.citation.url in sources.citation_detail.text()  # type: ignore[attr-defined]
 
