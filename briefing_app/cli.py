@@ -182,7 +182,7 @@ def cmd_note_list(args: argparse.Namespace) -> int:
 
 def cmd_note_export(args: argparse.Namespace) -> int:
     """Write every note to a versioned JSON bundle (see docs/NOTES_BUNDLE.md)."""
-    from .export.run import ExportError, _explain, _write_atomic, check_output
+    from .export.run import ExportError, check_output, explain_os_error, write_atomic
     from .store.bundle import export_bundle
 
     store = _open_store(args)
@@ -190,11 +190,11 @@ def cmd_note_export(args: argparse.Namespace) -> int:
     output = Path(args.file)
     try:
         check_output(output)
-        _write_atomic(output, export_bundle(workspace, store).encode("utf-8"))
+        write_atomic(output, export_bundle(workspace, store).encode("utf-8"))
     except ExportError as exc:
         raise CommandError(str(exc)) from exc
     except OSError as exc:
-        raise CommandError(_explain(exc, output)) from exc
+        raise CommandError(explain_os_error(exc, output)) from exc
     print(f"wrote {len(workspace.notes())} notes to {output}")
     return 0
 

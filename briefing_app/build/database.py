@@ -47,13 +47,6 @@ def _period(iso: str) -> tuple[str, str, str]:
     return "day", iso, iso
 
 
-def _quotes(record: Record) -> list[str]:
-    q = record.data.get("quote")
-    if q is None:
-        return []
-    return [q] if isinstance(q, str) else list(q)
-
-
 def _item_text(record: Record, fields: Iterable[str]) -> str:
     parts: list[str] = []
     for name in fields:

@@ -44,7 +44,7 @@ def images_folder(output: Path) -> Path:
     return output.with_name(f"{output.stem}_files")
 
 
-def _explain(exc: OSError, output: Path) -> str:
+def explain_os_error(exc: OSError, output: Path) -> str:
     if exc.errno == errno.ENOSPC:
         return f"There is not enough space on the disk to write {output}."
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
@@ -63,7 +63,7 @@ def check_output(output: Path) -> None:
         raise ExportError(f"The folder {output.parent} does not exist.")
 
 
-def _write_atomic(output: Path, data: bytes) -> None:
+def write_atomic(output: Path, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".part", dir=output.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -149,8 +149,8 @@ def export_briefing(store: BriefingStore, workspace: Workspace | None, fmt: str,
     try:
         if fmt == "md" and doc.images():
             _write_images(doc, images_folder(output))
-        _write_atomic(output, data)
+        write_atomic(output, data)
     except OSError as exc:
-        raise ExportError(_explain(exc, output)) from exc
+        raise ExportError(explain_os_error(exc, output)) from exc
     report(100, "Done")
     return output

@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
 
 from ..domain import ItemRef
 from .map_view import MapView
-from .models import REF_ROLE, MineralsFilter, MineralsModel, occurrences
+from .models import MineralsFilter, MineralsModel, occurrences
 from .session import Session
-from .views import row_table
+from .views import column, row_table
 
 
 class MineralsTab(QWidget):
@@ -79,17 +79,8 @@ class MineralsTab(QWidget):
         self.caption.setObjectName("mapCaption")
         self.caption.setWordWrap(True)
         self.caption.setStyleSheet("color: palette(placeholder-text);")
-        upper = QWidget(self)
-        upper_layout = QVBoxLayout(upper)
-        upper_layout.setContentsMargins(0, 0, 0, 0)
-        upper_layout.addWidget(self.map, 1)
-        upper_layout.addWidget(self.caption)
-
-        lower = QWidget(self)
-        lower_layout = QVBoxLayout(lower)
-        lower_layout.setContentsMargins(0, 0, 0, 0)
-        lower_layout.addLayout(filters)
-        lower_layout.addWidget(self.table)
+        upper = column(self, (self.map, 1), self.caption)
+        lower = column(self, filters, self.table)
 
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.splitter.setObjectName("mineralsSplitter")
@@ -179,9 +170,6 @@ class MineralsTab(QWidget):
                 first = first or self.proxy.index(row, 0)
         if first is not None:
             self.table.scrollTo(first)
-
-    def selected_refs(self) -> list[ItemRef]:
-        return [self.proxy.data(i, REF_ROLE) for i in self.table.selectionModel().selectedRows()]
 
     def note_views(self) -> list[QWidget]:
         """Views whose context menu offers "Add note" for the selection."""

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain import KIND_TAB, ItemRef
+from ..domain import ItemRef
 from ..store.anchoring import Placement, place_notes
 from ..store.describe import KIND_LABELS
 from ..store.workspace import NOTE_COLOURS, Note, TextAnchor
@@ -244,7 +244,6 @@ class AllNotesModel(ListTableModel[Placement]):
     def __init__(self, store: Any, parent: Any = None):
         self.store = store
         super().__init__([], parent)
-        self.trash_ids: set[str] = set()
         self.columns = (
             ("Note", lambda p: " ".join(p.note.body.split())[:200]),
             ("On", self._target),
@@ -461,7 +460,3 @@ class NotesBrowser(QWidget):
             # Emptying cannot be undone; drop undo steps that refer to the purged notes.
             self.session.undo_stack.clear()
             self.session.notify(Change("notes"))
-
-
-def tab_of(ref: ItemRef) -> str:
-    return KIND_TAB.get(ref.kind, "overview")

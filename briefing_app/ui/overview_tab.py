@@ -163,11 +163,7 @@ class OverviewTab(QWidget):
 
     def select(self, ref: ItemRef) -> None:
         self._current = ref
-        anchor = f"sel:{ref.kind}:{ref.id}"
-        doc = self.browser.document()
-        cursor = doc.find(anchor)
-        del cursor
-        self.browser.scrollToAnchor(anchor)
+        self.browser.scrollToAnchor(f"sel:{ref.kind}:{ref.id}")
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         if event.type() == QEvent.Type.PaletteChange:

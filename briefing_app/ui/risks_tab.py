@@ -29,7 +29,7 @@ from .charts import RiskHeatMap
 from .commands import ResetAssessment, SetChecklistField
 from .models import RiskCellFilter, RiskChecklistModel
 from .session import Change, Session
-from .views import row_table
+from .views import column, row_table
 
 
 class RatingDelegate(QStyledItemDelegate):
@@ -143,18 +143,9 @@ class RisksTab(QWidget):
         self.save_rationale.clicked.connect(self.commit_rationale)
         save_shortcut = QShortcut(QKeySequence("Ctrl+Return"), self.rationale)
         save_shortcut.activated.connect(self.commit_rationale)
-        review = QWidget(self)
-        review_layout = QVBoxLayout(review)
-        review_layout.setContentsMargins(0, 0, 0, 0)
-        review_layout.addWidget(self.rationale_title)
-        review_layout.addWidget(self.rationale, 1)
-        review_layout.addWidget(self.save_rationale, 0, Qt.AlignmentFlag.AlignRight)
-
-        upper = QWidget(self)
-        upper_layout = QVBoxLayout(upper)
-        upper_layout.setContentsMargins(0, 0, 0, 0)
-        upper_layout.addLayout(top)
-        upper_layout.addWidget(self.table)
+        review = column(self, self.rationale_title, (self.rationale, 1))
+        review.layout().addWidget(self.save_rationale, 0, Qt.AlignmentFlag.AlignRight)
+        upper = column(self, top, self.table)
         self.lower = QSplitter(Qt.Orientation.Horizontal, self)
         self.lower.setObjectName("risksLowerSplitter")
         self.lower.addWidget(self.heatmap)

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from ..domain import Citation, ItemRef, Passage, Source
 from .models import ListTableModel
 from .session import Session
-from .views import row_table
+from .views import column, row_table
 
 HIGHLIGHT = QColor("#ffd54f")
 
@@ -93,11 +93,7 @@ class SourcesTab(QWidget):
         side.addWidget(self.citation_detail)
         side.setStretchFactor(0, 1)
         side.setStretchFactor(1, 3)
-        main = QWidget(self)
-        main_layout = QVBoxLayout(main)
-        main_layout.setContentsMargins(0, 0, 0, 0)
-        main_layout.addWidget(self.reader)
-        main_layout.addWidget(self.position_label)
+        main = column(self, self.reader, self.position_label)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("sourcesSplitter")
         self.splitter.addWidget(side)
@@ -112,14 +108,9 @@ class SourcesTab(QWidget):
             self.source_list.selectRow(0)
 
     def _titled(self, title: str, widget: QWidget) -> QWidget:
-        box = QWidget(self)
-        lay = QVBoxLayout(box)
-        lay.setContentsMargins(0, 0, 0, 0)
-        label = QLabel(f"<b>{title}</b>", box)
+        label = QLabel(f"<b>{title}</b>", self)
         label.setBuddy(widget)
-        lay.addWidget(label)
-        lay.addWidget(widget)
-        return box
+        return column(self, label, widget)
 
     # -- showing a source ------------------------------------------------------------------------
     def _on_source_row(self, index: QModelIndex) -> None:
@@ -183,15 +174,19 @@ class SourcesTab(QWidget):
         selection.format = fmt  # type: ignore[attr-defined]
         return selection
 
-    def note_ranges(self) -> list[tuple[int, int, str]]:
-        """Anchored notes on the current source's text: (start, end, note id)."""
+    def _placed_notes(self):  # type: ignore[no-untyped-def]
+        """The anchored notes on the current source's text, where they sit now."""
         ws = self.session.workspace
         if ws is None or self._source is None:
             return []
         from ..store.anchoring import place_notes
 
         placed = place_notes(self.session.store, ws.notes(source_id=self._source.id))
-        return [(p.start, p.end, p.note.id) for p in placed if p.anchored]
+        return [p for p in placed if p.anchored]
+
+    def note_ranges(self) -> list[tuple[int, int, str]]:
+        """Anchored notes on the current source's text: (start, end, note id)."""
+        return [(p.start, p.end, p.note.id) for p in self._placed_notes()]
 
     def _apply_highlights(self) -> None:
         """Notes' ranges underlaid in their colour; the range asked for on top in yellow."""
@@ -200,13 +195,10 @@ class SourcesTab(QWidget):
         from .notes import COLOUR_HEX
 
         selections = []
-        ws = self.session.workspace
-        notes = {n.id: n for n in ws.notes(source_id=self._source.id)} if ws else {}
-        for start, end, note_id in self.note_ranges():
-            note = notes[note_id]
-            colour = QColor(COLOUR_HEX.get(note.colour, "#9cc3e6"))
+        for p in self._placed_notes():
+            colour = QColor(COLOUR_HEX.get(p.note.colour, "#9cc3e6"))
             colour.setAlpha(110)
-            selections.append(self._selection(start, end, colour, note.body[:300]))
+            selections.append(self._selection(p.start, p.end, colour, p.note.body[:300]))
         if self.highlight is not None:
             selections.append(self._selection(*self.highlight, HIGHLIGHT))
         self.reader.setExtraSelections(selections)

@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QAbstractItemModel, Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLayout,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 
 def row_table(parent: QWidget, name: str, accessible_name: str, model: QAbstractItemModel,
@@ -32,3 +39,22 @@ def row_table(parent: QWidget, name: str, accessible_name: str, model: QAbstract
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         table.setSortingEnabled(True)
     return table
+
+
+Part = QWidget | QLayout | tuple[QWidget, int]
+
+
+def column(parent: QWidget, *parts: Part) -> QWidget:
+    """A plain widget stacking ``parts`` top to bottom with no margins; a (widget, stretch)
+    pair gives that widget the extra height."""
+    box = QWidget(parent)
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    for part in parts:
+        if isinstance(part, tuple):
+            layout.addWidget(part[0], part[1])
+        elif isinstance(part, QLayout):
+            layout.addLayout(part)
+        else:
+            layout.addWidget(part)
+    return box
