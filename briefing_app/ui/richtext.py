@@ -50,11 +50,12 @@ blockquote {{ margin: 2px 0 6px 12px; font-style: italic; }}
 
 
 def plain_link(href: str, text: str, palette: QPalette | None = None) -> str:
-    """A link that reads as body text (for clickable elements rather than references)."""
+    """A link that reads as body text (for clickable elements rather than references). It is
+    also a named anchor (its href as name), so the view can scroll to it."""
     pal = palette or QApplication.palette()
     colour = pal.color(QPalette.ColorRole.Text).name()
-    return (f'<a href="{esc(href)}" style="color:{colour}; text-decoration:none">'
-            f"{esc(text)}</a>")
+    return (f'<a name="{esc(href)}" href="{esc(href)}" '
+            f'style="color:{colour}; text-decoration:none">{esc(text)}</a>')
 
 
 def item_link(ref: ItemRef, text: str) -> str:

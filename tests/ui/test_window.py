@@ -327,3 +327,14 @@ def test_search_panel_keys_and_layout(window: MainWindow, qtbot) -> None:
     assert window.search_results.isVisible()
     window.tab("overview").browser.setFocus()
     qtbot.waitUntil(lambda: not window.search_results.isVisible())
+
+
+def test_opening_an_overview_item_scrolls_to_it(window: MainWindow, qtbot) -> None:
+    overview = window.tab("overview")
+    window.resize(720, 480)
+    qtbot.waitExposed(window)
+    bar = overview.browser.verticalScrollBar()
+    assert bar.value() == 0
+    last_actor = window.session.store.actors()[-1]
+    window.open_item(ItemRef("actor", last_actor.id))
+    assert bar.value() > 0
