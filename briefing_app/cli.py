@@ -47,8 +47,8 @@ def cmd_build_db(args: argparse.Namespace) -> int:
     """Build the bundled database from resources/ (sources, records, map data)."""
     import tempfile
 
-    from .build.database import build_database, compare_databases
-    from .build.inputs import BuildError
+    from .dataset.database import build_database, compare_databases
+    from .dataset.inputs import BuildError
     from .paths import resources_dir
 
     if getattr(sys, "frozen", False) and not (args.output or args.check):

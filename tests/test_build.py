@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from briefing_app.build.database import build_database, compare_databases
-from briefing_app.build.inputs import load_inputs, split_passages
+from briefing_app.dataset.database import build_database, compare_databases
+from briefing_app.dataset.inputs import load_inputs, split_passages
 
 from .conftest import RESOURCES, SHIPPED_DB, run_cli
 
@@ -169,7 +169,7 @@ def test_quote_finder_agrees_with_trying_each_source() -> None:
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from briefing_app.build.inputs import QuoteFinder, SourceDoc
+    from briefing_app.dataset.inputs import QuoteFinder, SourceDoc
 
     docs = [SourceDoc(f"d{i}", f"d{i}.txt", text, {}, []) for i, text in enumerate((
         "alpha beta gamma, delta-epsilon. Zeta", "beta gamma delta", "gamma; alpha beta"))]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from briefing_app.build.database import build_database
+from briefing_app.dataset.database import build_database
 
 from .conftest import run_cli
 

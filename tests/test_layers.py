@@ -22,6 +22,6 @@ def test_qt_free_packages_type_check() -> None:
     """mypy (strict for domain, build, store and paths; see pyproject) on everything below ui."""
     result = subprocess.run(
         [sys.executable, "-m", "mypy", "briefing_app/domain.py", "briefing_app/paths.py",
-         "briefing_app/build", "briefing_app/store", "briefing_app/export"],
+         "briefing_app/dataset", "briefing_app/store", "briefing_app/export"],
         cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from briefing_app.build.database import build_database
+from briefing_app.dataset.database import build_database
 from briefing_app.domain import ItemRef
 from briefing_app.export.run import export_briefing
 from briefing_app.paths import bundled_database

@@ -362,9 +362,9 @@ def build(resources: Path, output: Path) -> tuple[float, list[str]]:
     """Build with the app's build step; returns (seconds, problems that stopped the real
     limits). Files over the build's size limit fail the real build: that is recorded, and the
     limit is raised for this process only so the larger sizes can still be measured."""
-    from briefing_app.build import inputs
-    from briefing_app.build.database import build_database
-    from briefing_app.build.inputs import BuildError
+    from briefing_app.dataset import inputs
+    from briefing_app.dataset.database import build_database
+    from briefing_app.dataset.inputs import BuildError
 
     started = time.perf_counter()
     try:

@@ -1,8 +1,9 @@
 """Write the bundled briefing database from checked inputs (sqlite-utils), and compare builds.
 
-The whole schema is in ``_write``: one table per record kind, link tables, passages with their
-offsets, citations, provenance, a search index (FTS5) and ``meta``. The output is deterministic:
-the same inputs give a byte-identical file.
+``_write`` lays out the schema through one function per table group: inputs, sources and
+passages, citations, map data, overview records, geography, timeline, risks, provenance and the
+search index (FTS5), then ``meta``. The output is deterministic: the same inputs give a
+byte-identical file.
 """
 
 from __future__ import annotations
@@ -33,6 +34,12 @@ class BuildReport:
     content_hash: str
     counts: dict[str, int]
     size: int
+
+
+Records = dict[str, list[Record]]
+Rows = list[dict[str, Any]]
+#: Columns every curated-record table starts with.
+TEXT_COLS: dict[str, type] = {"id": str, "seq": int, "caveat": str}
 
 
 def _period(iso: str) -> tuple[str, str, str]:
@@ -70,16 +77,41 @@ def _rows(records: list[Record], columns: list[str]) -> list[dict[str, Any]]:
 
 
 def _write(db: sqlite_utils.Database, inputs: Inputs) -> dict[str, int]:
+    """The whole schema, one table group at a time (the order fixes the file's bytes)."""
     recs = inputs.records
-    text_cols = {"id": str, "seq": int, "caveat": str}
+    _write_inputs(db, inputs)
+    passage_rows = _write_sources(db, inputs)
+    _write_citations(db, recs["citation"])
+    measured = _write_map(db, inputs)
+    _write_overview(db, recs)
+    _write_geography(db, recs, measured)
+    _write_timeline(db, recs)
+    _write_risks(db, recs)
+    item_rows, prov_rows = _write_provenance(db, inputs, passage_rows)
+    _write_search(db, inputs, item_rows, prov_rows, passage_rows)
 
+    counts = {kind: len(rows) for kind, rows in recs.items()}
+    counts["source"] = len(inputs.sources)
+    counts["passage"] = len(passage_rows)
+    db.table("meta").insert_all([
+        {"key": "schema_version", "value": str(SCHEMA_VERSION)},
+        {"key": "content_hash", "value": inputs.content_hash()},
+        {"key": "counts", "value": json.dumps(counts, sort_keys=True)},
+    ])
+    return counts
+
+
+def _write_inputs(db: sqlite_utils.Database, inputs: Inputs) -> None:
+    """``meta`` (filled last) and the hash of every input file, for ``build-db --check``."""
     db.table("meta").create({"key": str, "value": str}, pk="key")
     db.table("inputs").create({"path": str, "sha256": str}, pk="path")
     db.table("inputs").insert_all(
         [{"path": p, "sha256": h} for p, h in sorted(inputs.file_hashes.items())]
     )
 
-    # Sources and their passages.
+
+def _write_sources(db: sqlite_utils.Database, inputs: Inputs) -> Rows:
+    """Source documents and their numbered passages; returns the passage rows."""
     db.table("sources").create(
         {"id": str, "seq": int, "title": str, "kind": str, "publisher": str, "author": str,
          "date": str, "url": str, "origin": str, "file": str, "sha256": str, "text": str},
@@ -90,7 +122,7 @@ def _write(db: sqlite_utils.Database, inputs: Inputs) -> dict[str, int]:
          "text": str},
         pk="id", foreign_keys=[("source_id", "sources", "id")],
     )
-    passage_rows: list[dict[str, Any]] = []
+    passage_rows: Rows = []
     for seq, doc in enumerate(inputs.sources, start=1):
         meta = doc.meta
         db.table("sources").insert({
@@ -108,7 +140,10 @@ def _write(db: sqlite_utils.Database, inputs: Inputs) -> dict[str, int]:
             })
     db.table("passages").insert_all(passage_rows)
     db.table("passages").create_index(["source_id", "seq"])
+    return passage_rows
 
+
+def _write_citations(db: sqlite_utils.Database, citations: list[Record]) -> None:
     db.table("citations").create(
         {"id": str, "seq": int, "title": str, "publisher": str, "date": str, "url": str,
          "fact": str, "note": str},
@@ -118,10 +153,13 @@ def _write(db: sqlite_utils.Database, inputs: Inputs) -> dict[str, int]:
         {"id": r.id, "seq": i, "title": r.data["title"], "publisher": r.data["publisher"],
          "date": r.data.get("date", ""), "url": r.data["url"], "fact": r.data["fact"],
          "note": r.data.get("note", "")}
-        for i, r in enumerate(recs["citation"], start=1)
+        for i, r in enumerate(citations, start=1)
     ])
 
-    # Map data: places (gazetteer) and boundaries with measured area and centroid.
+
+def _write_map(db: sqlite_utils.Database,
+               inputs: Inputs) -> dict[str, tuple[float, float, float]]:
+    """Places (gazetteer) and boundaries; returns each boundary's measured area and centroid."""
     db.table("places").create(
         {"name": str, "lat": float, "lon": float, "admin1": str, "source": str,
          "source_id": str},
@@ -143,21 +181,24 @@ def _write(db: sqlite_utils.Database, inputs: Inputs) -> dict[str, int]:
             "centroid_lat": round(lat, 4), "centroid_lon": round(lon, 4),
             "geometry": json.dumps(b["polygons"], separators=(",", ":")),
         })
+    return measured
 
-    # Curated records, one table per kind.
+
+def _write_overview(db: sqlite_utils.Database, recs: Records) -> None:
+    """The Overview tab's records: bottom line, judgments, key figures, actors."""
     db.table("overview").create({"id": str, "title": str, "bluf": str, "caveat": str}, pk="id")
     db.table("overview").insert_all(
         [{"id": r.id, "title": r.data["title"], "bluf": r.data["bluf"],
           "caveat": r.data.get("caveat", "")} for r in recs["overview"]]
     )
     db.table("judgments").create(
-        text_cols | {"estimative": str, "confidence": str, "text": str, "basis": str}, pk="id"
+        TEXT_COLS | {"estimative": str, "confidence": str, "text": str, "basis": str}, pk="id"
     )
     db.table("judgments").insert_all(
         _rows(recs["judgment"], ["estimative", "confidence", "text", "basis"])
     )
     db.table("figures").create(
-        text_cols | {"label": str, "value": float, "value_high": float, "unit": str,
+        TEXT_COLS | {"label": str, "value": float, "value_high": float, "unit": str,
                      "measures": str, "as_of": str, "chart_series": str, "chart_label": str},
         pk="id",
     )
@@ -167,12 +208,16 @@ def _write(db: sqlite_utils.Database, inputs: Inputs) -> dict[str, int]:
          "chart_label"],
     ))
     db.table("actors").create(
-        text_cols | {"name": str, "short": str, "kind": str, "description": str}, pk="id"
+        TEXT_COLS | {"name": str, "short": str, "kind": str, "description": str}, pk="id"
     )
     db.table("actors").insert_all(_rows(recs["actor"], ["name", "short", "kind", "description"]))
 
+
+def _write_geography(db: sqlite_utils.Database, recs: Records,
+                     measured: dict[str, tuple[float, float, float]]) -> None:
+    """Regions (with measured area and centroid), minerals, projects and their links."""
     db.table("regions").create(
-        text_cols | {"name": str, "kind": str, "capital": str, "boundary": str,
+        TEXT_COLS | {"name": str, "kind": str, "capital": str, "boundary": str,
                      "area_km2": float, "area_km2_measured": float, "centroid_lat": float,
                      "centroid_lon": float, "description": str},
         pk="id",
@@ -186,7 +231,7 @@ def _write(db: sqlite_utils.Database, inputs: Inputs) -> dict[str, int]:
     db.table("regions").insert_all(region_rows)
 
     db.table("minerals").create(
-        text_cols | {"name": str, "uses": str, "strategic": str, "occurrence": str}, pk="id"
+        TEXT_COLS | {"name": str, "uses": str, "strategic": str, "occurrence": str}, pk="id"
     )
     db.table("minerals").insert_all(
         _rows(recs["mineral"], ["name", "uses", "strategic", "occurrence"])
@@ -201,7 +246,7 @@ def _write(db: sqlite_utils.Database, inputs: Inputs) -> dict[str, int]:
     )
 
     db.table("projects").create(
-        text_cols | {"name": str, "region_id": str, "operator_id": str, "place": str,
+        TEXT_COLS | {"name": str, "region_id": str, "operator_id": str, "place": str,
                      "place_note": str, "status": str, "description": str},
         pk="id",
         foreign_keys=[("region_id", "regions", "id"), ("operator_id", "actors", "id"),
@@ -222,8 +267,11 @@ def _write(db: sqlite_utils.Database, inputs: Inputs) -> dict[str, int]:
          for m in r.data["minerals"]]
     )
 
+
+def _write_timeline(db: sqlite_utils.Database, recs: Records) -> None:
+    """Events (with the period their date precision covers), their actors, and eras."""
     db.table("events").create(
-        text_cols | {"date": str, "precision": str, "start_date": str, "end_date": str,
+        TEXT_COLS | {"date": str, "precision": str, "start_date": str, "end_date": str,
                      "date_note": str, "title": str, "summary": str, "category": str,
                      "lane": str},
         pk="id", foreign_keys=[("lane", "actors", "id")],
@@ -243,7 +291,7 @@ def _write(db: sqlite_utils.Database, inputs: Inputs) -> dict[str, int]:
          for a in dict.fromkeys(r.data["actors"])]
     )
     db.table("eras").create(
-        text_cols | {"title": str, "start": str, "end": str, "start_date": str,
+        TEXT_COLS | {"title": str, "start": str, "end": str, "start_date": str,
                      "end_date": str, "lane": str, "description": str},
         pk="id", foreign_keys=[("lane", "actors", "id")],
     )
@@ -253,10 +301,13 @@ def _write(db: sqlite_utils.Database, inputs: Inputs) -> dict[str, int]:
         row["end_date"] = _period(row["end"])[2] if row["end"] else None
     db.table("eras").insert_all(era_rows)
 
-    db.table("benefits").create(text_cols | {"title": str, "description": str}, pk="id")
+
+def _write_risks(db: sqlite_utils.Database, recs: Records) -> None:
+    """Benefits and risks (indicators and mitigations as JSON lists)."""
+    db.table("benefits").create(TEXT_COLS | {"title": str, "description": str}, pk="id")
     db.table("benefits").insert_all(_rows(recs["benefit"], ["title", "description"]))
     db.table("risks").create(
-        text_cols | {"title": str, "description": str, "likelihood": int, "impact": int,
+        TEXT_COLS | {"title": str, "description": str, "likelihood": int, "impact": int,
                      "justification": str, "indicators": str, "mitigations": str},
         pk="id",
     )
@@ -267,7 +318,11 @@ def _write(db: sqlite_utils.Database, inputs: Inputs) -> dict[str, int]:
         row["mitigations"] = json.dumps(row["mitigations"], ensure_ascii=False)
     db.table("risks").insert_all(risk_rows)
 
-    # Every annotatable item, provenance, and the search index.
+
+def _write_provenance(db: sqlite_utils.Database, inputs: Inputs,
+                      passage_rows: Rows) -> tuple[Rows, Rows]:
+    """Every annotatable item and what each rests on (a quoted passage or a citation)."""
+    recs = inputs.records
     db.table("items").create(
         {"kind": str, "id": str, "seq": int, "title": str, "text": str}, pk=("kind", "id")
     )
@@ -278,7 +333,7 @@ def _write(db: sqlite_utils.Database, inputs: Inputs) -> dict[str, int]:
         foreign_keys=[("source_id", "sources", "id"), ("passage_id", "passages", "id"),
                       ("citation_id", "citations", "id")],
     )
-    passages_by_source: dict[str, list[dict[str, Any]]] = {}
+    passages_by_source: dict[str, Rows] = {}
     for row in passage_rows:
         passages_by_source.setdefault(row["source_id"], []).append(row)
 
@@ -288,8 +343,8 @@ def _write(db: sqlite_utils.Database, inputs: Inputs) -> dict[str, int]:
                 return str(row["id"])
         return None
 
-    item_rows: list[dict[str, Any]] = []
-    prov_rows: list[dict[str, Any]] = []
+    item_rows: Rows = []
+    prov_rows: Rows = []
     for kind_name, kind in KINDS.items():
         if kind_name == "citation":
             continue
@@ -322,7 +377,12 @@ def _write(db: sqlite_utils.Database, inputs: Inputs) -> dict[str, int]:
     db.table("items").insert_all(item_rows)
     db.table("provenance").insert_all(prov_rows)
     db.table("provenance").create_index(["passage_id"])
+    return item_rows, prov_rows
 
+
+def _write_search(db: sqlite_utils.Database, inputs: Inputs, item_rows: Rows, prov_rows: Rows,
+                  passage_rows: Rows) -> None:
+    """The search index over items (with the words they quote) and passages (FTS5)."""
     db.table("search").create(
         {"rowid": int, "kind": str, "item_id": str, "source_id": str, "start": int,
          "end": int, "title": str, "body": str},
@@ -333,7 +393,7 @@ def _write(db: sqlite_utils.Database, inputs: Inputs) -> dict[str, int]:
     for prov in prov_rows:
         if prov["kind"] == "quote":
             quoted.setdefault((prov["item_kind"], prov["item_id"]), []).append(prov["quote"])
-    search_rows: list[dict[str, Any]] = []
+    search_rows: Rows = []
     for row in item_rows:
         body = row["text"] if row["kind"] != "source" else ""
         body = "\n".join([body, *quoted.get((row["kind"], row["id"]), [])])
@@ -355,16 +415,6 @@ def _write(db: sqlite_utils.Database, inputs: Inputs) -> dict[str, int]:
         "content_rowid='rowid', tokenize='porter unicode61 remove_diacritics 2', "
         "prefix='2 3')")
     db.execute("INSERT INTO search_fts (search_fts) VALUES ('rebuild')")
-
-    counts = {kind: len(rows) for kind, rows in recs.items()}
-    counts["source"] = len(inputs.sources)
-    counts["passage"] = len(passage_rows)
-    db.table("meta").insert_all([
-        {"key": "schema_version", "value": str(SCHEMA_VERSION)},
-        {"key": "content_hash", "value": inputs.content_hash()},
-        {"key": "counts", "value": json.dumps(counts, sort_keys=True)},
-    ])
-    return counts
 
 
 def build_database(resources: Path, output: Path) -> BuildReport:

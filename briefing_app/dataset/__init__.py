@@ -1,0 +1,1 @@
+"""The dataset compiler: source documents + curated records -> the bundled briefing database."""
