@@ -20,14 +20,52 @@ SHIPPED_DB = RESOURCES / "briefing.db"
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
+def _user_folders() -> list[Path]:
+    """Where a real start would keep settings and the workspace (read before any test
+    redirects them)."""
+    from platformdirs import user_data_dir
+
+    config = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    return [config / "Briefing", Path(user_data_dir("briefing-app", appauthor=False))]
+
+
+def _listing(folders: list[Path]) -> dict[str, tuple[int, int]]:
+    found: dict[str, tuple[int, int]] = {}
+    for folder in folders:
+        for path in [folder, *folder.rglob("*")] if folder.exists() else []:
+            st = path.lstat()
+            found[str(path)] = (st.st_size, st.st_mtime_ns)
+    return found
+
+
+USER_FOLDERS = _user_folders()
+_USER_BEFORE = _listing(USER_FOLDERS)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """The run fails if anything wrote into the real user's settings or workspace."""
+    after = _listing(USER_FOLDERS)
+    if after != _USER_BEFORE:
+        changed = sorted(k for k in set(after) | set(_USER_BEFORE)
+                         if after.get(k) != _USER_BEFORE.get(k))
+        print(f"\nFAILED: the tests changed the user's own folders: {changed[:10]}",
+              file=sys.stderr)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
 @pytest.fixture(autouse=True)
 def _isolated_workspace(tmp_path_factory: pytest.TempPathFactory,
                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test (and every process it starts) has its own config and data folders."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("BRIEFING_APP_WORKSPACE", str(home / "workspace"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     monkeypatch.delenv("BRIEFING_APP_DATABASE", raising=False)
+    # Qt reads XDG_CONFIG_HOME once per process: point this process's QSettings there too.
+    from briefing_app.ui.app import use_scratch_profile
+
+    use_scratch_profile(home / "config")
 
 
 @pytest.fixture

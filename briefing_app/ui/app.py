@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from argparse import Namespace
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from ..paths import bundled_database, icon_path
+from ..paths import WORKSPACE_ENV, bundled_database, icon_path
 from ..store.briefing import BriefingStore, BundledDataError
 
 ORG = "Briefing"
@@ -74,7 +75,28 @@ def _report_unexpected(app: QApplication):  # type: ignore[no-untyped-def]
     return hook
 
 
+def use_scratch_profile(folder: Path) -> None:
+    """Keep the window's settings in ``folder`` instead of the user's config folder (for
+    ``--smoke`` and tests: they must never change what the user's next start restores)."""
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(folder))
+
+
 def run(args: Namespace, started: float) -> int:
+    if args.smoke:
+        import tempfile
+
+        # A smoke run leaves no trace: settings and (unless one is named) the workspace live in
+        # a scratch folder that is deleted on exit.
+        with tempfile.TemporaryDirectory(prefix="briefing-smoke-") as scratch:
+            use_scratch_profile(Path(scratch) / "settings")
+            if not getattr(args, "workspace", None) and not os.environ.get(WORKSPACE_ENV):
+                args.workspace = str(Path(scratch) / "workspace")
+            return _run(args, started)
+    return _run(args, started)
+
+
+def _run(args: Namespace, started: float) -> int:
     app = make_application()
     sys.excepthook = _report_unexpected(app)
     try:

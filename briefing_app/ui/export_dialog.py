@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from ..export.model import SECTIONS, ExportOptions
 from ..export.run import FORMAT_NAMES, FORMATS, ExportCancelled, ExportError, export_briefing
+from .edits import TextBinding
 from .session import Session
 
 
@@ -89,13 +90,21 @@ class ExportDialog(QDialog):
         browse = QPushButton("&Browse\u2026", self)
         browse.clicked.connect(self._browse)
         self.format.currentIndexChanged.connect(self._format_changed)
-        self.title = QLineEdit(session.store.overview().title, self)
+        # Title and author line are remembered as typed (when focus leaves them, at the export,
+        # when the dialog closes however it closes), not only after a successful export.
+        self.default_title = session.store.overview().title
+        self.title = QLineEdit(self)
         self.title.setObjectName("exportTitle")
         self.title.setAccessibleName("Title")
-        self.author = QLineEdit(str(settings.value("export/author", "")), self)
+        self.author = QLineEdit(self)
         self.author.setObjectName("exportAuthor")
         self.author.setAccessibleName("Author line")
         self.author.setPlaceholderText("e.g. Prepared by A. Analyst, Desk X")
+        self.remembered = [TextBinding(self.title, self._remember),
+                           TextBinding(self.author, self._remember)]
+        self.remembered[0].load("export/title",
+                                str(settings.value("export/title", "")) or self.default_title)
+        self.remembered[1].load("export/author", str(settings.value("export/author", "")))
 
         self.sections: dict[str, QCheckBox] = {}
         section_box = QGroupBox("Sections", self)
@@ -183,9 +192,21 @@ class ExportDialog(QDialog):
             include_checklist=self.checklist.isChecked(),
             include_charts=self.charts.isChecked())
 
+    def _remember(self, key: object, text: str) -> None:
+        settings = QSettings()
+        if key == "export/title" and text == self.default_title:
+            settings.remove(str(key))  # the briefing's own title, whatever it becomes
+        else:
+            settings.setValue(str(key), text)
+
+    def _remember_typed(self) -> None:
+        for binding in self.remembered:
+            binding.commit()
+
     def start(self) -> None:
         if self.worker is not None:
             return
+        self._remember_typed()
         output = Path(self.path.text()).expanduser()
         if not self.path.text().strip():
             self.message.setText("Choose a file to write.")
@@ -215,7 +236,6 @@ class ExportDialog(QDialog):
         settings = QSettings()
         settings.setValue("export/folder", str(self.result_path.parent))
         settings.setValue("export/format", self.fmt())
-        settings.setValue("export/author", self.author.text())
         self.finishedExport.emit(path)
 
     def _failed(self, message: str) -> None:
@@ -247,3 +267,7 @@ class ExportDialog(QDialog):
             self.worker.cancel_flag.set()
             self.worker.wait(30_000)
         super().reject()
+
+    def done(self, result: int) -> None:
+        self._remember_typed()
+        super().done(result)

@@ -9,8 +9,8 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QEvent, QRect, QSettings, QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMessageBox,
+    QStyle,
     QTabWidget,
     QToolBar,
     QWidget,
@@ -30,6 +31,7 @@ from .layout_state import restore_layout, save_layout
 from .session import Session
 
 MIN_QUERY = 2  # letters before search-as-you-type runs
+DEFAULT_SIZE = QSize(1280, 820)
 
 #: (key, title, module, class): the tabs in order; Ctrl+1.. opens them.
 TABS: tuple[tuple[str, str, str, str], ...] = (
@@ -39,6 +41,25 @@ TABS: tuple[tuple[str, str, str, str], ...] = (
     ("risks", "&Risk Checklist", "risks_tab", "RisksTab"),
     ("sources", "&Sources", "sources_tab", "SourcesTab"),
 )
+
+
+def _fits_a_screen(rect: QRect) -> bool:
+    """True when ``rect`` lies wholly on one of the screens there are now (it may have been
+    saved on another monitor, or on a smaller one)."""
+    return rect.isValid() and any(screen.availableGeometry().contains(rect)
+                                  for screen in QGuiApplication.screens())
+
+
+class _StepAction(QAction):
+    """Undo or Redo, named after the step it would take back (as QUndoStack's own do)."""
+
+    def __init__(self, verb: str, enabled: bool, parent: QWidget):
+        super().__init__(verb, parent)
+        self.verb = verb
+        self.setEnabled(enabled)
+
+    def show_step(self, text: str) -> None:
+        self.setText(f"{self.verb} {text}".rstrip())
 
 
 class MainWindow(QMainWindow):
@@ -131,14 +152,24 @@ class MainWindow(QMainWindow):
 
         edit = bar.addMenu("&Edit")
         self.edit_menu = edit
-        undo = self.session.undo_stack.createUndoAction(self, "&Undo")
+        # Not the stack's own actions: text typed and not yet saved is saved first, so Undo
+        # takes back exactly that step.
+        stack = self.session.undo_stack
+        undo = _StepAction("&Undo", stack.canUndo(), self)
         undo.setShortcut(QKeySequence.StandardKey.Undo)
         undo.setObjectName("actionUndo")
-        redo = self.session.undo_stack.createRedoAction(self, "&Redo")
+        undo.triggered.connect(self.session.undo)
+        stack.canUndoChanged.connect(undo.setEnabled)
+        stack.undoTextChanged.connect(undo.show_step)
+        redo = _StepAction("&Redo", stack.canRedo(), self)
         redo.setShortcuts([QKeySequence.StandardKey.Redo, QKeySequence("Ctrl+Shift+Z")])
         redo.setObjectName("actionRedo")
+        redo.triggered.connect(self.session.redo)
+        stack.canRedoChanged.connect(redo.setEnabled)
+        stack.redoTextChanged.connect(redo.show_step)
         edit.addAction(undo)
         edit.addAction(redo)
+        self.undo_action, self.redo_action = undo, redo
         edit.addSeparator()
         self._action(edit, "&Find\u2026", self.focus_search, QKeySequence.StandardKey.Find,
                      "actionFind")
@@ -193,6 +224,7 @@ class MainWindow(QMainWindow):
             hook()
 
     def _on_tab_changed(self, index: int) -> None:
+        self.session.commit_edits()  # text typed on the tab being left is saved first
         self._ensure_tab(index)
         widget = self._tab_widgets[TABS[index][0]]
         current = getattr(widget, "current_ref", lambda: None)()
@@ -266,6 +298,7 @@ class MainWindow(QMainWindow):
     def export_briefing(self) -> None:
         from .export_dialog import ExportDialog
 
+        self.session.commit_edits()  # the export includes what was just typed
         ExportDialog(self.session, self).exec()
 
     def print_briefing(self) -> None:
@@ -274,6 +307,7 @@ class MainWindow(QMainWindow):
         from ..export.build import build_document
         from ..export.pdf import paint_pages, text_document
 
+        self.session.commit_edits()
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         dialog = QPrintDialog(printer, self)
         dialog.setWindowTitle("Print the briefing")
@@ -406,10 +440,12 @@ class MainWindow(QMainWindow):
     def _restore_settings(self) -> None:
         s = QSettings()
         geometry = s.value("window/geometry")
-        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1280, 820)
+        rect = s.value("window/rect")
+        # Qt would squeeze a window saved on a monitor that is gone onto some screen; a window
+        # that does not fit a screen as it was saved opens at the default size instead.
+        if not (isinstance(geometry, QByteArray) and isinstance(rect, QRect)
+                and _fits_a_screen(rect) and self.restoreGeometry(geometry)):
+            self._default_geometry()
         state = s.value("window/state")
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state)
@@ -420,9 +456,22 @@ class MainWindow(QMainWindow):
         if 0 <= tab < len(TABS):
             self.tabs.setCurrentIndex(tab)
 
+    def _default_geometry(self) -> None:
+        """1280 x 820, or 90 % of a smaller screen, centred on the primary screen."""
+        screen = QGuiApplication.primaryScreen()
+        if screen is None:
+            self.resize(DEFAULT_SIZE)
+            return
+        area = screen.availableGeometry()
+        size = DEFAULT_SIZE.boundedTo(area.size() * 0.9).expandedTo(self.minimumSize())
+        self.setGeometry(QStyle.alignedRect(Qt.LayoutDirection.LeftToRight,
+                                            Qt.AlignmentFlag.AlignCenter, size, area))
+
     def save_settings(self) -> None:
         s = QSettings()
         s.setValue("window/geometry", self.saveGeometry())
+        maximised = self.isMaximized() or self.isFullScreen()
+        s.setValue("window/rect", self.normalGeometry() if maximised else self.geometry())
         s.setValue("window/state", self.saveState())
         s.setValue("window/tab", self.tabs.currentIndex())
         for key, widget in self._tab_widgets.items():
@@ -453,5 +502,6 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self._search_timer.stop()
+        self.session.commit_edits()
         self.save_settings()
         super().closeEvent(event)

@@ -325,6 +325,8 @@ class RiskChecklistModel(QAbstractTableModel):
             return base
         if index.column() == self.COL_REVIEWED:
             return base | Qt.ItemFlag.ItemIsUserCheckable
+        if index.column() == self.COL_RATIONALE:
+            return base  # several lines: edited in the tab's rationale editor, not a cell
         return base | Qt.ItemFlag.ItemIsEditable
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:

@@ -29,6 +29,7 @@ from ..store.anchoring import Placement, place_notes
 from ..store.describe import KIND_LABELS
 from ..store.workspace import NOTE_COLOURS, Note, TextAnchor
 from .commands import AddNote, DeleteNote, EditNote, RestoreNote
+from .edits import keep_or_discard
 from .models import ListTableModel, SourceSortProxy
 from .session import Change, Session
 from .views import row_table
@@ -65,6 +66,7 @@ class NoteDialog(QDialog):
             self.body.setPlainText(note.body)
             self.tag.setText(note.tag)
             self.colour.setCurrentIndex(max(0, self.colour.findData(note.colour)))
+        self._initial = self.values()
         target = QLabel(f"On: {target_label}", self)
         target.setWordWrap(True)
         form = QFormLayout()
@@ -85,11 +87,25 @@ class NoteDialog(QDialog):
         return (self.body.toPlainText(), self.tag.text().strip(),
                 self.colour.currentData() or "")
 
+    def is_dirty(self) -> bool:
+        return self.values() != self._initial
+
     def _accept(self) -> None:
         if not self.body.toPlainText().strip():
             QMessageBox.information(self, "Empty note", "Write something before saving.")
             return
         self.accept()
+
+    def reject(self) -> None:
+        """Cancel, Escape or the close button: typed text is never dropped without asking."""
+        if self.is_dirty() and self.body.toPlainText().strip():
+            answer = keep_or_discard(self, "a note")
+            if answer == QMessageBox.StandardButton.Save:
+                self._accept()
+                return
+            if answer != QMessageBox.StandardButton.Discard:
+                return  # keep editing
+        super().reject()
 
 
 def target_label(store: Any, ref: ItemRef | None, anchor: TextAnchor | None = None) -> str:

@@ -27,6 +27,7 @@ from ..domain import ItemRef
 from ..store.workspace import STATUSES
 from .charts import RiskHeatMap
 from .commands import ResetAssessment, SetChecklistField
+from .edits import TextBinding
 from .models import RiskCellFilter, RiskChecklistModel
 from .session import Change, Session
 from .views import column, row_table
@@ -106,6 +107,8 @@ class RisksTab(QWidget):
         self.table.setItemDelegateForColumn(M.COL_STATUS, StatusDelegate(self.table))
         self.table.setItemDelegateForColumn(M.COL_NEXT, DateDelegate(self.table))
         self.table.selectionModel().currentRowChanged.connect(self._on_row)
+        self.table.doubleClicked.connect(self._on_double_click)
+        session.edits.watch_view(self.table)  # a cell being edited is committed, not dropped
 
         self.progress = QLabel(self)
         self.progress.setObjectName("riskProgress")
@@ -137,6 +140,8 @@ class RisksTab(QWidget):
         self.rationale.setAccessibleName("Your rationale for the selected risk")
         self.rationale.setPlaceholderText("Why you rate this risk as you do (Ctrl+Enter saves)")
         self.rationale.setEnabled(False)
+        self.rationale_binding = TextBinding(self.rationale, self._save_rationale,
+                                             session.edits)
         self.save_rationale = QPushButton("&Save rationale", self)
         self.save_rationale.setObjectName("saveRationale")
         self.save_rationale.setEnabled(False)
@@ -175,9 +180,11 @@ class RisksTab(QWidget):
     def _on_change(self, change: Change) -> None:
         if change.kind != "checklist" or self.session.workspace is None:
             return
+        # update_entry's dataChanged is enough for the cell filter to re-check the row (a
+        # dynamic filter); invalidating the proxy here would reset it in the middle of a
+        # selection change when typed text is committed because the selection moved.
         for risk_id in change.ids:
             self.model.update_entry(self.session.workspace.checklist_entry(risk_id))
-        self.proxy.invalidate()
         self._refresh_summary()
         if self._current is not None and self._current.id in change.ids:
             self._show_rationale()
@@ -231,29 +238,36 @@ class RisksTab(QWidget):
         self.session.select(self._current)
 
     def _show_rationale(self) -> None:
+        """Show the selected risk's rationale; text typed for the previous one is saved
+        first (the binding commits it), never overwritten."""
         ref = self._current
         if ref is None:
             return
         risk = next(r for r in self.risks if r.id == ref.id)
         self.rationale_title.setText(f"<b>Your rationale:</b> {risk.title}")
-        self.rationale.setPlainText(self.model.entry(risk.id).rationale)
+        self.rationale_binding.load(risk.id, self.model.entry(risk.id).rationale)
         editable = self.model.editable
         self.rationale.setEnabled(editable)
         self.save_rationale.setEnabled(editable)
 
+    def _save_rationale(self, risk_id: object, text: str) -> None:
+        if self.model.editable and text != self.model.entry(str(risk_id)).rationale:
+            self._on_edit(str(risk_id), "rationale", text)
+
     def commit_rationale(self) -> None:
-        """Save the rationale editor's text for the selected risk (one undoable step)."""
-        ref = self._current
-        if ref is None or not self.model.editable:
-            return
-        text = self.rationale.toPlainText()
-        if text != self.model.entry(ref.id).rationale:
-            self._on_edit(ref.id, "rationale", text)
+        """Save the rationale editor's text for its risk (one undoable step)."""
+        self.rationale_binding.commit()
+
+    def _on_double_click(self, index: QModelIndex) -> None:
+        """The rationale column is edited in full in the editor below, not in the cell."""
+        if index.column() == RiskChecklistModel.COL_RATIONALE and self.rationale.isEnabled():
+            self.rationale.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def select(self, ref: ItemRef) -> None:
         row = self.model.row_of(ref.id)
         if row < 0:
             return
+        self.session.commit_edits()  # before the selection moves, not in the middle of it
         index = self.proxy.mapFromSource(self.model.index(row, RiskChecklistModel.COL_RISK))
         if not index.isValid():
             self.filter_cell(None)

@@ -16,6 +16,7 @@ from PySide6.QtGui import QUndoStack
 
 from ..domain import ItemRef
 from ..store.briefing import BriefingStore
+from .edits import PendingEdits
 
 if TYPE_CHECKING:  # the workspace module is imported after the first paint
     from ..store.workspace import OpenReport, Workspace
@@ -45,6 +46,8 @@ class Session(QObject):
         self.workspace: Workspace | None = None
         self.open_report: OpenReport | None = None
         self.undo_stack = QUndoStack(self)
+        #: Every editor that may hold typed, unsaved text (committed before anything else).
+        self.edits = PendingEdits(self)
         self.current: ItemRef | None = None
 
     @property
@@ -79,3 +82,16 @@ class Session(QObject):
 
     def notify(self, change: Change) -> None:
         self.changed.emit(change)
+
+    def commit_edits(self) -> int:
+        """Save whatever the user has typed and not saved yet (one undo step each)."""
+        return self.edits.commit_all()
+
+    def undo(self) -> None:
+        """Undo the last step; typed, unsaved text is that step (it is saved first)."""
+        self.commit_edits()
+        self.undo_stack.undo()
+
+    def redo(self) -> None:
+        self.commit_edits()
+        self.undo_stack.redo()

@@ -56,13 +56,3 @@ def open_window(app: QApplication, qtbot, store: BriefingStore,  # type: ignore[
 @pytest.fixture
 def window(open_window: Callable[[], MainWindow]) -> MainWindow:
     return open_window()
-
-
-@pytest.fixture(autouse=True)
-def _isolated_settings(tmp_path: Path) -> None:
-    """Each test starts with no saved window state (Qt caches the config path per process)."""
-    from PySide6.QtCore import QSettings
-
-    folder = tmp_path / "settings"
-    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
-        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(folder))

@@ -220,7 +220,7 @@ def test_no_results_says_so(window: MainWindow) -> None:
 
 def test_window_state_survives_a_restart(open_window: Callable[[], MainWindow]) -> None:
     first = open_window()
-    first.resize(761, 533)
+    first.resize(745, 533)
     risks = first.tab("risks")
     first.tabs.setCurrentIndex(3)
     risks.splitter.setSizes([150, 300])
@@ -230,7 +230,7 @@ def test_window_state_survives_a_restart(open_window: Callable[[], MainWindow]) 
     QSettings().sync()
     second = open_window()
     assert second.tabs.currentIndex() == 3
-    assert (second.width(), second.height()) == (761, 533)
+    assert (second.width(), second.height()) == (745, 533)
     again = second.tab("risks")
     assert again.splitter.sizes() == wanted
     assert again.table.horizontalHeader().sectionSize(1) == 321
@@ -286,12 +286,43 @@ def test_first_paint_does_not_import_heavy_modules() -> None:
     assert "first paint after" in out.stdout
 
 
-def test_gui_smoke_command() -> None:
-    out = subprocess.run([sys.executable, "-m", "briefing_app", "gui", "--smoke"],
-                         capture_output=True, text=True, timeout=120)
-    assert out.returncode == 0, out.stderr
+def test_gui_smoke_leaves_the_users_folders_untouched(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """``gui --smoke`` reports its first paint and writes neither settings nor a workspace
+    into the user's config and data folders (it uses a scratch folder it deletes)."""
+    import os
     import re
+
+    config, data, home = tmp_path / "config", tmp_path / "data", tmp_path / "home"
+    for folder in (config, data, home):
+        folder.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFING_APP_")}
+    env |= {"XDG_CONFIG_HOME": str(config), "XDG_DATA_HOME": str(data), "HOME": str(home)}
+    out = subprocess.run([sys.executable, "-m", "briefing_app", "gui", "--smoke"],
+                         capture_output=True, text=True, timeout=120, env=env)
+    assert out.returncode == 0, out.stderr
     assert re.fullmatch(r"first paint after \d+ ms\n", out.stdout)
+    assert list(config.iterdir()) == [] and list(data.iterdir()) == []
+    assert not (home / ".config").exists() and not (home / ".local").exists()
+
+
+def test_a_saved_geometry_that_fits_no_screen_is_not_restored(
+        open_window: Callable[[], MainWindow]) -> None:
+    """A window saved on a bigger or detached monitor opens on a screen there is now,
+    at the default size, centred."""
+    first = open_window()
+    first.close()
+    probe = MainWindow(first.session.store, first.session.workspace_folder)
+    probe.setGeometry(4000, 3000, 2400, 1600)  # beyond the offscreen screen
+    probe.save_settings()
+    probe.deleteLater()
+
+    unshown = MainWindow(first.session.store, first.session.workspace_folder)
+    screen = unshown.screen().availableGeometry()
+    assert screen.contains(unshown.geometry())
+    assert (unshown.geometry().center() - screen.center()).manhattanLength() <= 2
+    unshown.deleteLater()
+    window = open_window()  # shown: the platform may move it for its frame, not off-screen
+    assert window.screen().availableGeometry().contains(window.geometry())
 
 
 def test_palette_change_rerenders(window: MainWindow) -> None:
