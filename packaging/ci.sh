@@ -3,9 +3,10 @@
 #
 #   bash packaging/ci.sh
 #
-# As root on Debian/Ubuntu it first apt-installs the tools (dpkg-dev, binutils,
-# desktop-file-utils, appstream) and the system libraries the bundle links to (the .deb's
-# Depends: build_deb.sh derives Depends from them, and the unpacked app runs on them).
+# As root on Debian/Ubuntu it first apt-installs packaging/deb-build-packages.txt: the tools
+# (dpkg-dev, binutils, desktop-file-utils, appstream) and the system libraries the bundle
+# links to (the .deb's Depends: build_deb.sh derives Depends from them, and the unpacked app
+# runs on them).
 # Run it before the test suite: tests/test_packaging.py then installs the same .deb instead of
 # building it again. About 1.5 minutes on 2 cores.
 set -euo pipefail
@@ -21,23 +22,13 @@ done_step() {
 }
 fail() { printf 'packaging: FAILED: %s\n' "$*" >&2; exit 1; }
 
-# The tools, and the libraries in the .deb's Depends (Debian 12 names; apt picks the renamed
-# t64 packages on newer releases). A library missing here makes build_deb.sh stop and name it.
-TOOLS=(dpkg-dev binutils desktop-file-utils appstream)
-RUNTIME_LIBS=(
-  libc6 libgcc-s1 libstdc++6 zlib1g libzstd1 libbz2-1.0 liblzma5 libffi8 libssl3 libsqlite3-0
-  libuuid1 libglib2.0-0 libdbus-1-3 libfontconfig1 libfreetype6 libgl1 libegl1
-  libxkbcommon0 libxkbcommon-x11-0 libx11-6 libx11-xcb1 libxcb1 libxcb-cursor0 libxcb-glx0
-  libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render0 libxcb-render-util0
-  libxcb-shape0 libxcb-shm0 libxcb-sync1 libxcb-util1 libxcb-xfixes0 libxcb-xkb1
-  libwayland-client0 libwayland-cursor0 libwayland-egl1 libcups2
-  fonts-dejavu-core  # not a dependency: a font so the offscreen window has text to draw
-)
+# The tools, and the libraries in the .deb's Depends: one list, shared with the tests.
+mapfile -t PACKAGES < <(sed -e 's/#.*//' packaging/deb-build-packages.txt | tr -s ' \t' '\n' | grep -v '^$')
 
 step "system packages"
 if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
   missing=()
-  for p in "${TOOLS[@]}" "${RUNTIME_LIBS[@]}"; do
+  for p in "${PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
   done
   if [ "${#missing[@]}" -gt 0 ]; then
@@ -49,7 +40,7 @@ if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
     echo "all present"
   fi
 else
-  echo "not root or no apt-get: assuming ${TOOLS[*]} and the runtime libraries are installed"
+  echo "not root or no apt-get: assuming packaging/deb-build-packages.txt is installed"
 fi
 done_step "system packages"
 

@@ -1,8 +1,10 @@
-"""The README's commands are the ones CI runs."""
+"""The README's commands are the ones CI runs: .ci/readme_command reads them out of the README,
+and .ci/run and .ci/clean_root run what it prints."""
 
 from __future__ import annotations
 
 import re
+import subprocess
 
 from .conftest import ROOT
 
@@ -13,13 +15,25 @@ def _commands(readme: str) -> list[str]:
             if line.strip() and not line.startswith("#")]
 
 
-def test_ci_runs_exactly_the_readme_test_command() -> None:
+def _readme_command(which: str) -> str:
+    out = subprocess.run(["bash", str(ROOT / ".ci" / "readme_command"), which],
+                         capture_output=True, text=True, check=True)
+    return out.stdout.rstrip("\n")
+
+
+def test_ci_runs_exactly_the_readme_commands() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     commands = _commands(readme)
     test_cmd = next(c for c in commands if "pytest" in c)
-    assert test_cmd.startswith("python3 -m venv .venv")
+    app_cmd = next(c for c in commands if "pytest" not in c)
+    assert _readme_command("test") == test_cmd
+    assert _readme_command("app") == app_cmd
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    assert test_cmd in ci.splitlines()
+    assert 'TEST_CMD=$(.ci/readme_command test)' in ci and 'eval "$TEST_CMD"' in ci
+    assert ".ci/clean_root" in ci.split("bash packaging/ci.sh")[0]  # before anything is set up
+    clean = (ROOT / ".ci" / "clean_root").read_text(encoding="utf-8")
+    assert '$("$REPO/.ci/readme_command" app)' in clean
+    assert '$("$REPO/.ci/readme_command" test)' in clean
 
 
 def test_readme_run_command_opens_the_app() -> None:

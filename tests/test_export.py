@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import errno
 import re
-import shutil
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
@@ -19,6 +18,8 @@ from briefing_app.paths import bundled_database
 from briefing_app.store.anchoring import make_anchor
 from briefing_app.store.briefing import BriefingStore
 from briefing_app.store.workspace import Workspace, open_workspace
+
+from .system import need_tool
 
 HOSTILE = ("<script>alert('x')</script> <b>bold?</b> **not bold** # not a heading\n"
            "    indented \\(x^2\\) $E=mc^2$ | pipe | ~~~ fence ``` `code`\n"
@@ -156,15 +157,13 @@ def test_docx_export(tmp_path: Path, store: BriefingStore, workspace: Workspace)
 
 
 def _pdf_text(path: Path) -> str:
-    """The PDF's text as a reader extracts it; NFKC folds typographic ligatures (fi, fl)."""
+    """The PDF's text as poppler (what most Linux PDF viewers use) extracts it; NFKC folds
+    typographic ligatures (fi, fl)."""
     import unicodedata
 
-    if shutil.which("pdftotext"):
-        text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
-                              text=True, check=True).stdout
-    else:
-        import pypdf
-        text = "\n".join(p.extract_text() for p in pypdf.PdfReader(str(path)).pages)
+    pdftotext = need_tool("pdftotext", "poppler-utils")
+    text = subprocess.run([pdftotext, "-layout", str(path), "-"], capture_output=True,
+                          text=True, check=True).stdout
     return unicodedata.normalize("NFKC", text)
 
 

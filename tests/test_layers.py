@@ -19,7 +19,7 @@ def test_import_contracts_hold() -> None:
 
 
 def test_qt_free_packages_type_check() -> None:
-    """mypy (strict for domain, build, store and paths; see pyproject) on everything below ui."""
+    """mypy (strict for domain, dataset, store and paths; see pyproject) on everything below ui."""
     result = subprocess.run(
         [sys.executable, "-m", "mypy", "briefing_app/domain.py", "briefing_app/paths.py",
          "briefing_app/dataset", "briefing_app/store", "briefing_app/export"],

@@ -7,8 +7,8 @@ when it is missing or older than the sources, and removes it again at the end.
 
 from __future__ import annotations
 
+import importlib.util
 import os
-import shutil
 import subprocess
 import sys
 import tomllib
@@ -17,6 +17,13 @@ from pathlib import Path
 import pytest
 
 from .conftest import ROOT
+from .system import (
+    deb_build_packages,
+    need_debian_packages,
+    need_root,
+    need_tool,
+    unavailable,
+)
 
 PACKAGE = "briefing-app"
 INSTALL_DIR = Path("/opt/briefing-app")
@@ -27,13 +34,16 @@ METAINFO_DIR = Path("/usr/share/metainfo")
 #: What goes into the bundle: a .deb older than any of these is rebuilt.
 SOURCES = ("briefing_app", "resources", "packaging", "pyproject.toml")
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0,
-                       reason="installs a .deb system-wide: needs root (CI runs it as root)"),
-    pytest.mark.skipif(shutil.which("dpkg") is None or shutil.which("dpkg-deb") is None,
-                       reason="needs dpkg (Debian or Ubuntu)"),
-]
+pytestmark = [pytest.mark.slow]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _machine() -> None:
+    """Root, dpkg, and what building and installing the .deb needs (packaging/ci.sh
+    installs it all; here a missing piece is named with its install command)."""
+    need_root("installs a .deb system-wide")
+    need_tool("dpkg", "dpkg")
+    need_debian_packages(deb_build_packages(), "building and installing the .deb")
 
 
 def _run(*cmd: str | Path, timeout: float = 300, env: dict[str, str] | None = None,
@@ -68,6 +78,10 @@ def deb() -> Path:
     arch = _run("dpkg", "--print-architecture").stdout.strip()
     path = ROOT / "dist" / f"{PACKAGE}_{_version()}_{arch}.deb"
     if not path.exists() or path.stat().st_mtime < _newest_source_mtime():
+        if importlib.util.find_spec("PyInstaller") is None:
+            unavailable("building the .deb needs PyInstaller",
+                        f"{sys.executable} -m pip install 'pyinstaller>=6.10' (or run "
+                        "packaging/ci.sh first)")
         env = os.environ | {"FAST": "1", "PYTHON": sys.executable}
         _run("bash", ROOT / "packaging" / "build_deb.sh", env=env, timeout=900)
     assert path.exists()
@@ -116,9 +130,12 @@ def test_deb_installs_runs_and_removes_cleanly(deb: Path, tmp_path: Path) -> Non
 
         smoke = _run(LAUNCHER, "gui", "--smoke", env=env, timeout=180)
         assert smoke.stdout.startswith("first paint after ")
+        assert not (home / ".config").exists() and not (home / ".local").exists(), (
+            "gui --smoke wrote settings or a workspace into the user's home")
+        _run(LAUNCHER, "note", "add", "risk:investment-climate", "from the installed app",
+             env=env, timeout=120)
         workspace = home / ".local" / "share" / PACKAGE
-        assert workspace.is_dir(), f"no workspace in {workspace}"
-        assert any(workspace.iterdir()), f"the workspace folder {workspace} is empty"
+        assert (workspace / "workspace.db").is_file(), f"no workspace in {workspace}"
 
         # The installed app exports (fonts and charts from the bundle, Qt offscreen).
         for fmt in ("pdf", "docx", "html", "md"):

@@ -21,6 +21,7 @@ from briefing_app.store.briefing import BriefingStore
 from briefing_app.store.workspace import open_workspace
 
 from .conftest import ROOT, run_cli
+from .system import as_ordinary_user, need_root, need_tool, unavailable
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -155,22 +156,13 @@ def test_missing_or_damaged_bundled_database(tmp_path: Path, state: str) -> None
         assert len(result.stderr.strip().splitlines()) == 1
 
 
-def _without_root_override() -> list[str]:
-    """Run as root but obeying file permissions (as any user would), when we are root."""
-    if os.geteuid() != 0:
-        return []
-    if not shutil.which("setpriv"):
-        pytest.skip("setpriv is needed to drop root's permission override")
-    return ["setpriv", "--bounding-set=-dac_override,-dac_read_search"]
-
-
 def test_read_only_workspace_folder_gives_read_only_mode(tmp_path: Path) -> None:
     folder = tmp_path / "ro"
     assert run_cli("note", "add", "risk:investment-climate", "kept",
                    "--workspace", str(folder)).returncode == 0
     folder.chmod(0o555)
     try:
-        prefix = _without_root_override()
+        prefix = as_ordinary_user()
         env = os.environ | {"QT_QPA_PLATFORM": "offscreen"}
 
         def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -200,7 +192,7 @@ def test_read_only_install_location_is_the_normal_case(tmp_path: Path) -> None:
     (install / "briefing.db").chmod(0o444)
     install.chmod(0o555)
     try:
-        prefix = _without_root_override()
+        prefix = as_ordinary_user()
         env = os.environ | {"BRIEFING_APP_DATABASE": str(install / "briefing.db"),
                             "QT_QPA_PLATFORM": "offscreen"}
         for args in (["items", "--kind", "risk"], ["gui", "--smoke"]):
@@ -218,7 +210,7 @@ def test_export_without_permission_fails_cleanly(tmp_path: Path) -> None:
     locked.mkdir()
     locked.chmod(0o555)
     try:
-        prefix = _without_root_override()
+        prefix = as_ordinary_user()
         result = subprocess.run(
             [*prefix, sys.executable, "-m", "briefing_app", "export", "--output",
              str(locked / "b.pdf"), "--workspace", str(tmp_path / "ws")],
@@ -235,11 +227,13 @@ def test_export_without_permission_fails_cleanly(tmp_path: Path) -> None:
 def test_export_to_a_full_disk_leaves_nothing(tmp_path: Path) -> None:
     small = tmp_path / "small"
     small.mkdir()
-    if os.geteuid() != 0 or subprocess.run(
-            ["mount", "-t", "tmpfs", "-o", "size=96k", "tmpfs", str(small)],
-            capture_output=True).returncode != 0:
-        pytest.skip("needs root and mount to make a small disk (a failing writer is tested "
-                    "in test_export.py)")
+    need_root("mounts a small tmpfs as a full disk")
+    mount = need_tool("mount", "mount")
+    mounted = subprocess.run([mount, "-t", "tmpfs", "-o", "size=96k", "tmpfs", str(small)],
+                             capture_output=True, text=True)
+    if mounted.returncode != 0:
+        unavailable(f"cannot mount a tmpfs here ({mounted.stderr.strip()})",
+                    "run the tests as root on a machine that allows mounts (CI does)")
     try:
         result = run_cli("export", "--format", "pdf", "--output", str(small / "b.pdf"),
                          "--workspace", str(tmp_path / "ws"))
@@ -247,7 +241,7 @@ def test_export_to_a_full_disk_leaves_nothing(tmp_path: Path) -> None:
         assert "not enough space" in result.stderr
         assert list(small.iterdir()) == []
     finally:
-        subprocess.run(["umount", str(small)], check=True)
+        subprocess.run([need_tool("umount", "mount"), str(small)], check=True)
 
 
 def test_first_released_workspace_opens_intact(tmp_path: Path) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,8 @@ from briefing_app.store.workspace import (
     TextAnchor,
     open_workspace,
 )
+
+from .system import as_ordinary_user
 
 
 def test_created_on_first_use_with_migrations(tmp_path: Path) -> None:
@@ -116,7 +120,22 @@ def test_newer_workspace_is_never_overwritten(tmp_path: Path) -> None:
     assert report.moved_aside.read_bytes() == original
 
 
+READ_ONLY_CHECK = """
+import sys
+from pathlib import Path
+from briefing_app.store.workspace import ReadOnlyWorkspaceError, open_workspace
+ro, report = open_workspace(Path(sys.argv[1]))
+assert report.read_only and "read-only" in report.messages[0], report.messages
+assert ro.checklist_entry("r1").owner == "kept"
+try:
+    ro.set_checklist_field("r1", "owner", "lost")
+except ReadOnlyWorkspaceError:
+    print("refused")
+"""
+
+
 def test_read_only_folder_gives_read_only_workspace(tmp_path: Path) -> None:
+    """Checked in a process that obeys file permissions (root's override dropped)."""
     folder = tmp_path / "ro"
     ws, _ = open_workspace(folder)
     ws.set_checklist_field("r1", "owner", "kept")
@@ -125,14 +144,11 @@ def test_read_only_folder_gives_read_only_workspace(tmp_path: Path) -> None:
         (folder / extra).unlink(missing_ok=True)
     folder.chmod(0o555)
     try:
-        import os
-        if os.geteuid() == 0:
-            pytest.skip("root ignores folder permissions; covered by the read-only flag below")
-        ro, report = open_workspace(folder)
-        assert report.read_only and "read-only" in report.messages[0]
-        assert ro.checklist_entry("r1").owner == "kept"
-        with pytest.raises(ReadOnlyWorkspaceError):
-            ro.set_checklist_field("r1", "owner", "lost")
+        result = subprocess.run([*as_ordinary_user(), sys.executable, "-c", READ_ONLY_CHECK,
+                                 str(folder)], capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == "refused"
+        assert sorted(p.name for p in folder.iterdir()) == [".workspace.lock", "workspace.db"]
     finally:
         folder.chmod(0o755)
 
