@@ -29,7 +29,7 @@ def strict() -> bool:
 
 def unavailable(reason: str, install: str = "") -> NoReturn:
     """Skip (or, in strict mode, fail) because the machine lacks something."""
-    message = reason + (f"; install it with: {install}" if install else "")
+    message = reason + (f"; to install: {install}" if install else "")
     if strict():
         pytest.fail(f"{message} ({STRICT_ENV}=1 turns this skip into a failure)",
                     pytrace=False)
