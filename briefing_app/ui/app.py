@@ -8,9 +8,9 @@ import time
 from argparse import Namespace
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
+from PySide6.QtCore import QEvent, QObject, QSettings, QSocketNotifier, QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from ..paths import WORKSPACE_ENV, bundled_database, icon_path
 from ..store.briefing import BriefingStore, BundledDataError
@@ -122,6 +122,41 @@ def _run(args: Namespace, started: float) -> int:
 
     painter = _FirstPaint(first_paint)
     window.installEventFilter(painter)
+    _close_gracefully(app, window)
     window.show()
     status = app.exec()
     return int(status)
+
+
+def _close_gracefully(app: QApplication, window: QWidget) -> None:
+    """Logging out, shutting down or `kill` closes the window as the user would, so typed
+    text is committed and the layout saved, instead of the process just ending.
+
+    SIGTERM, SIGHUP and SIGINT wake the event loop through a pipe (Python runs its signal
+    handlers only when it gets control back from Qt); a session manager's request to save
+    (commitDataRequest) commits typed text the same way."""
+    import signal
+
+    def shut_down() -> None:
+        window.close()
+        app.quit()
+
+    app.commitDataRequest.connect(lambda _manager: window.session.commit_edits())  # type: ignore[attr-defined]
+    if sys.platform == "win32":
+        return
+    read_end, write_end = os.pipe()
+    for fd in (read_end, write_end):
+        os.set_blocking(fd, False)
+    signal.set_wakeup_fd(write_end, warn_on_full_buffer=False)
+    for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+        signal.signal(signum, lambda *_: None)  # handled below, in the event loop
+    notifier = QSocketNotifier(read_end, QSocketNotifier.Type.Read, app)
+
+    def woken() -> None:
+        try:
+            os.read(read_end, 64)
+        except BlockingIOError:
+            return
+        shut_down()
+
+    notifier.activated.connect(woken)

@@ -98,6 +98,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.status = QLabel("")
         self.statusBar().addWidget(self.status, 1)
+        self._undo_index = 0
         self.session.undo_stack.indexChanged.connect(self._show_undo_state)
 
         self.session.openRequested.connect(self.open_item)
@@ -409,11 +410,14 @@ class MainWindow(QMainWindow):
         if app is not None and app.platformName() not in ("offscreen", "minimal"):
             QMessageBox.warning(self, title, message)
 
-    def _show_undo_state(self, _index: int = 0) -> None:
+    def _show_undo_state(self, index: int = 0) -> None:
+        """Say what the last step did: saved a change, or undid one."""
         stack = self.session.undo_stack
-        text = stack.undoText()
-        if text:
-            self.status.setText(f"Saved: {text}")
+        if index < self._undo_index and stack.redoText():
+            self.status.setText(f"Undone: {stack.redoText()}")
+        elif stack.undoText():
+            self.status.setText(f"Saved: {stack.undoText()}")
+        self._undo_index = index
 
     # -- help ----------------------------------------------------------------------------------
     def show_about(self) -> None:

@@ -96,6 +96,21 @@ class NoteDialog(QDialog):
             return
         self.accept()
 
+    def commit(self) -> bool:
+        """The window is closing (or the session ends) under the open editor: save."""
+        if self.isVisible() and self.is_dirty() and self.body.toPlainText().strip():
+            self.accept()
+            return True
+        return False
+
+    def ask(self, session: Session) -> bool:
+        """Run the dialog; while it is open, closing the window saves its text."""
+        session.edits.add(self)
+        try:
+            return self.exec() == QDialog.DialogCode.Accepted
+        finally:
+            session.edits.remove(self)
+
     def reject(self) -> None:
         """Cancel, Escape or the close button: typed text is never dropped without asking."""
         if self.is_dirty() and self.body.toPlainText().strip():
@@ -127,7 +142,7 @@ def ask_note(session: Session, parent: QWidget, *, ref: ItemRef | None = None,
                                 "Your workspace is read-only, so notes cannot be added.")
         return False
     dialog = NoteDialog("Add note", target_label(session.store, ref, anchor), None, parent)
-    if dialog.exec() != QDialog.DialogCode.Accepted:
+    if not dialog.ask(session):
         return False
     body, tag, colour = dialog.values()
     session.undo_stack.push(AddNote(session, body, target=ref, anchor=anchor, tag=tag,
@@ -138,7 +153,7 @@ def ask_note(session: Session, parent: QWidget, *, ref: ItemRef | None = None,
 def edit_note(session: Session, parent: QWidget, note: Note) -> bool:
     dialog = NoteDialog("Edit note", target_label(session.store, note.target, note.anchor), note,
                         parent)
-    if dialog.exec() != QDialog.DialogCode.Accepted:
+    if not dialog.ask(session):
         return False
     body, tag, colour = dialog.values()
     if (body, tag, colour) != (note.body, note.tag, note.colour):

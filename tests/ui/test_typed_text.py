@@ -61,6 +61,7 @@ def test_rationale_survives_clicking_another_row_and_ctrl_z_removes_it(
     assert _rationale(window, first) == ""
     assert tab.rationale.toPlainText() == ""
     assert window.session.undo_stack.count() == 1 and window.session.undo_stack.index() == 0
+    assert window.status.text().startswith("Undone: set rationale")
 
 
 def test_selection_moved_without_a_click_saves_to_the_right_risk(window: MainWindow,
@@ -205,3 +206,47 @@ def test_export_dialog_remembers_title_and_author_however_it_closes(window: Main
     again.title.setText(default_title)  # back to the briefing's own title: not pinned
     again.reject()
     assert QSettings().value("export/title") is None
+
+
+TERMINATED = r"""
+import os, signal, sys
+from PySide6.QtCore import QTimer
+from briefing_app import cli
+from briefing_app.ui import main_window as mw
+
+real = mw.MainWindow.after_first_paint
+
+
+def after_first_paint(self, deferred_views=True):
+    real(self, deferred_views)
+    tab = self.tab("risks")
+    self.tabs.setCurrentWidget(tab)
+    tab.table.selectRow(0)
+    tab.rationale.setFocus()
+    tab.rationale.insertPlainText(sys.argv[2])  # typed, not saved
+    QTimer.singleShot(50, lambda: os.kill(os.getpid(), getattr(signal, sys.argv[3])))
+
+
+mw.MainWindow.after_first_paint = after_first_paint
+sys.exit(cli.main(["gui", "--workspace", sys.argv[1]]))
+"""
+
+
+@pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGHUP", "SIGINT"])
+def test_logout_or_kill_closes_the_window_and_saves_typed_text(tmp_path, store,  # type: ignore[no-untyped-def]
+                                                               signal_name: str) -> None:
+    """SIGTERM (kill, shutdown), SIGHUP (terminal closed), SIGINT (Ctrl+C) close the window
+    as the user would: typed text is committed."""
+    import subprocess
+    import sys
+
+    from briefing_app.store.workspace import open_workspace
+
+    folder = tmp_path / "ws"
+    result = subprocess.run([sys.executable, "-c", TERMINATED, str(folder), "typed before "
+                             "the logout", signal_name], capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    ws, _ = open_workspace(folder)
+    assert ws.checklist_entry(store.risks()[0].id).rationale == "typed before the logout"
+    ws.close()
