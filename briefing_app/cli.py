@@ -11,14 +11,18 @@ import time
 _T0 = time.perf_counter()
 
 import argparse  # noqa: E402
+import functools  # noqa: E402
 import os  # noqa: E402
 import sys  # noqa: E402
 from collections.abc import Callable, Sequence  # noqa: E402
 from pathlib import Path  # noqa: E402
-from typing import NoReturn  # noqa: E402
+from typing import TYPE_CHECKING, NoReturn  # noqa: E402
 
 from . import __version__  # noqa: E402
 from .domain import ITEM_KINDS  # noqa: E402
+
+if TYPE_CHECKING:
+    import re
 
 PROG = "briefing-app"
 
@@ -42,6 +46,73 @@ def _err(message: str) -> None:
     print(f"{PROG}: {message}", file=sys.stderr)
 
 
+def _known_failure(exc: Exception) -> str | None:
+    """A plain sentence for failures any command can meet: the workspace busy, full or
+    read-only while saving; the bundled database damaged after it was opened."""
+    import sqlite3
+
+    from .store.briefing import BundledDataError
+    from .store.workspace import WorkspaceError
+
+    if isinstance(exc, (WorkspaceError, BundledDataError)):
+        return str(exc)
+    if isinstance(exc, sqlite3.DatabaseError):
+        return (f"the briefing data could not be read ({exc}); the installation may be "
+                "damaged: reinstall Briefing (in a source checkout: run "
+                f"`{PROG} build-db`)")
+    return None
+
+
+# Characters that must not reach a terminal raw: C0 controls and DEL (ESC starts colour and
+# title sequences), C1 controls (U+009B is an 8-bit CSI), line and paragraph separators, the
+# bidi overrides and isolates (they reorder the rest of the line), lone surrogates (they
+# cannot be encoded for output at all).
+_UNPRINTABLE = "\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+
+
+def _printable(text: str, *, json: bool = False) -> str:
+    """``text`` safe for one line of human-readable output: each unprintable character is
+    shown escaped, ``\\x1b`` or ``\\u202e``. With ``json=True``, for JSON text from
+    json.dumps: the same characters become ``\\uXXXX`` escapes (valid JSON, same value), and
+    the newlines of the layout are kept."""
+    pattern = _unprintable(json)
+    if pattern.search(text) is None:  # the usual case, decided in C
+        return text
+    if json:
+        return pattern.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
+    return pattern.sub(lambda m: (f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100
+                                  else f"\\u{ord(m[0]):04x}"), text)
+
+
+@functools.cache
+def _unprintable(json: bool) -> re.Pattern[str]:
+    import re
+
+    if json:
+        return re.compile(f"[\x00-\x09\x0b-\x1f{_UNPRINTABLE}]")
+    return re.compile(f"[\x00-\x1f{_UNPRINTABLE}]")
+
+
+DISK_FULL = "There is not enough space on the disk to save your notes; nothing was changed."
+
+
+def _disk_full(exc: BaseException | None) -> bool:
+    """Whether ``exc``, or what it was raised from, is a full disk (SQLite's SQLITE_FULL,
+    "database or disk is full", or ENOSPC)."""
+    import errno
+    import sqlite3
+
+    while exc is not None:
+        if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+            return True
+        if isinstance(exc, sqlite3.Error) and (
+                ((getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF) == sqlite3.SQLITE_FULL
+                or "database or disk is full" in str(exc)):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
 # -- commands ---------------------------------------------------------------------------------
 def cmd_build_db(args: argparse.Namespace) -> int:
     """Build the bundled database from resources/ (sources, records, map data)."""
@@ -56,6 +127,10 @@ def cmd_build_db(args: argparse.Namespace) -> int:
                            "part of the installation; give --output FILE to build elsewhere", 2)
     resources = Path(args.resources) if args.resources else resources_dir()
     output = Path(args.output) if args.output else resources / "briefing.db"
+    if not args.check and not output.parent.is_dir():
+        # A mistyped --output must not quietly create folders: say so instead.
+        raise CommandError(f"The folder {_printable(str(output.parent))} does not exist; "
+                           "create it first or choose another --output")
     started = time.perf_counter()
     try:
         if args.check:
@@ -85,11 +160,11 @@ def cmd_build_db(args: argparse.Namespace) -> int:
 
 
 def _open_store(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from .paths import bundled_database
+    from .paths import bundled_database, cache_dir
     from .store.briefing import BriefingStore, BundledDataError
 
     try:
-        return BriefingStore(bundled_database(getattr(args, "database", None)))
+        return BriefingStore(bundled_database(getattr(args, "database", None)), cache_dir())
     except BundledDataError as exc:
         raise CommandError(str(exc)) from exc
 
@@ -99,7 +174,7 @@ def cmd_items(args: argparse.Namespace) -> int:
     store = _open_store(args)
     for item in store.items(args.kind):
         title = " ".join(item.title.split())
-        print(f"{item.ref}\t{title}")
+        print(f"{_printable(str(item.ref))}\t{_printable(title)}")
     return 0
 
 
@@ -129,16 +204,19 @@ def cmd_note(args: argparse.Namespace) -> int:
 
 def cmd_note_add(args: argparse.Namespace) -> int:
     """Add a note to an item (KIND:ID, as `items` lists them), or with --quote to a text."""
+    import sqlite3
+
     from .domain import ItemRef
     from .store.anchoring import make_anchor
+    from .store.workspace import WorkspaceError
 
     store = _open_store(args)
     try:
         ref = ItemRef.parse(args.target)
     except ValueError as exc:
-        raise CommandError(str(exc), 2) from exc
+        raise CommandError(_printable(str(exc)), 2) from exc
     if store.item(ref) is None:
-        raise CommandError(f"{args.target} is not an item of this briefing; "
+        raise CommandError(f"{_printable(args.target)} is not an item of this briefing; "
                            f"`{PROG} items` lists them", 2)
     anchor = None
     if args.quote is not None:
@@ -147,14 +225,22 @@ def cmd_note_add(args: argparse.Namespace) -> int:
             raise CommandError("--quote needs a source target, e.g. source:ID", 2)
         at = source.text.find(args.quote)
         if not args.quote or at < 0:
-            raise CommandError(f"the quote is not in {args.target}; give its exact words", 2)
+            raise CommandError(f"the quote is not in {_printable(args.target)}; give its "
+                               "exact words", 2)
         anchor = make_anchor(source.id, source.text, at, at + len(args.quote))
     workspace = _open_workspace(args)
     try:
         note = workspace.add_note(args.text, target=None if anchor else ref, anchor=anchor,
                                   tag=args.tag, colour=args.colour)
+    except UnicodeEncodeError as exc:  # argv bytes that are not UTF-8 arrive as surrogates
+        raise CommandError("the note or its tag holds bytes that are not UTF-8 text; check "
+                           "the terminal's encoding", 2) from exc
     except ValueError as exc:
-        raise CommandError(str(exc), 2) from exc
+        raise CommandError(_printable(str(exc)), 2) from exc
+    except (WorkspaceError, OSError, sqlite3.Error) as exc:
+        if not _disk_full(exc):
+            raise
+        raise CommandError(DISK_FULL) from exc
     print(note.id)
     return 0
 
@@ -170,86 +256,176 @@ def cmd_note_list(args: argparse.Namespace) -> int:
     workspace = _open_workspace(args, write=False)
     placements = place_notes(store, workspace.notes())
     if args.json:
-        print(json.dumps([note_to_json(p.note) | {"anchored": p.anchored}
-                          for p in placements], ensure_ascii=False, indent=2))
+        text = json.dumps([note_to_json(p.note) | {"anchored": p.anchored}
+                           for p in placements], ensure_ascii=False, indent=2)
+        print(_printable(text, json=True))
         return 0
+    lines = []
+    unprintable = _unprintable(False)
     for p in placements:
-        first = " ".join(p.note.body.split("\n", 1)[0].split())
-        mark = "" if p.anchored else " (unanchored)"
-        print(f"{p.note.id}\t{p.note.target_label}{mark}\t{p.note.tag}\t{first}")
+        note = p.note
+        fields = [note.id, note.target_label, note.tag,
+                  " ".join(note.body.split("\n", 1)[0].split())]
+        # Every field is the user's or a bundle's text: escaped, so no note can set the
+        # terminal's title or colours, or reorder the line (one search decides for all four).
+        if unprintable.search("".join(fields)) is not None:
+            fields = [_printable(f) for f in fields]
+        if not p.anchored:
+            fields[1] += " (unanchored)"
+        lines.append("\t".join(fields) + "\n")
+    sys.stdout.write("".join(lines))  # one write, not one per note
     return 0
 
 
 def cmd_note_export(args: argparse.Namespace) -> int:
-    """Write every note to a versioned JSON bundle (see docs/NOTES_BUNDLE.md)."""
+    """Write every note to a versioned JSON bundle (see docs/NOTES_BUNDLE.md).
+
+    Notes that do not fit in one bundle (the most `note import` reads: 64 MB or 100,000
+    notes) continue in FILE-2.json, FILE-3.json, ...; each is a complete bundle to import.
+    """
     from .export.run import ExportError, check_output, explain_os_error, write_atomic
-    from .store.bundle import export_bundle
+    from .store.bundle import MAX_BUNDLE_BYTES, MAX_NOTES, SHOWN_IDS, prepare_export
 
     store = _open_store(args)
     workspace = _open_workspace(args, write=False)
     output = Path(args.file)
+    export = prepare_export(workspace, store)
+    paths = [output] + [output.with_name(f"{output.stem}-{n}{output.suffix}")
+                        for n in range(2, len(export.parts) + 1)]
+    written: list[Path] = []
+    path = output
     try:
-        check_output(output)
-        write_atomic(output, export_bundle(workspace, store).encode("utf-8"))
+        for path in paths:  # every name is checked before any file is replaced
+            check_output(path)
+        for path, data in zip(paths, export.bundles(), strict=True):
+            write_atomic(path, data)
+            written.append(path)
     except ExportError as exc:
-        raise CommandError(str(exc)) from exc
+        raise CommandError(_printable(str(exc))) from exc
     except OSError as exc:
-        raise CommandError(explain_os_error(exc, output)) from exc
-    print(f"wrote {len(workspace.notes())} notes to {output}")
+        done = ""
+        if written:
+            done = (f" ({', '.join(_printable(str(w)) for w in written)} of the "
+                    f"{len(paths)} bundle files {'was' if len(written) == 1 else 'were'} "
+                    "written)")
+        raise CommandError(_printable(explain_os_error(exc, path)) + done) from exc
+    count = export.note_count
+    if len(paths) == 1:
+        print(f"wrote {count} notes to {_printable(str(output))}")
+    else:
+        print(f"wrote {count} notes to {len(paths)} bundle files (one bundle holds at most "
+              f"{MAX_BUNDLE_BYTES // 1048576} MB and {MAX_NOTES:,} notes): "
+              + ", ".join(_printable(str(p)) for p in paths) + "; import each of them")
+    stale = output.with_name(f"{output.stem}-{len(paths) + 1}{output.suffix}")
+    # Never removed (it is the user's file), but importing it could bring back old notes.
+    if stale.exists():
+        _err(f"{_printable(str(stale))} is left from an earlier, larger export and is not "
+             "part of this one; delete it rather than import it")
+    if export.left_out:
+        shown = "; ".join(f"{_printable(i)} ({why})" for i, why in
+                          export.left_out[:SHOWN_IDS])
+        more = len(export.left_out) - SHOWN_IDS
+        _err(f"{len(export.left_out)} note{'' if len(export.left_out) == 1 else 's'} "
+             f"could not be exported, as `note import` would refuse them: {shown}"
+             + (f"; and {more} more" if more > 0 else "")
+             + f" (`{PROG} note list` shows them)")
     return 0
 
 
 def cmd_note_import(args: argparse.Namespace) -> int:
     """Merge the notes of a bundle into your workspace (notes already present are skipped)."""
-    from .store.bundle import BundleError, import_bundle, parse_bundle
+    import sqlite3
+
+    from .store.bundle import BundleError, import_bundle, read_bundle, read_bundle_file
+    from .store.workspace import WorkspaceError
 
     store = _open_store(args)
     path = Path(args.file)
+    shown = _printable(str(path))
     try:
-        data = path.read_bytes()
+        # Checks the path first: a pipe, device or folder is refused without being opened,
+        # and at most the bundle limit (plus one byte) is ever read.
+        bundle = read_bundle(read_bundle_file(path), store)
     except OSError as exc:
-        raise CommandError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    try:
-        notes = parse_bundle(data, store)
+        raise CommandError(f"cannot read {shown}: {_printable(exc.strerror or str(exc))}"
+                           ) from exc
     except BundleError as exc:
-        raise CommandError(f"{path} was not imported: {exc}. Nothing was changed.") from exc
+        raise CommandError(f"{shown} was not imported: {_printable(str(exc))}. Nothing was "
+                           "changed.") from exc
     workspace = _open_workspace(args)
-    report = import_bundle(workspace, notes)
-    print(f"{path}: {report.summary()}")
+    try:
+        report = import_bundle(workspace, bundle)
+    except ValueError as exc:  # the workspace's own checks, should they be stricter
+        raise CommandError(f"{shown} was not imported: {_printable(str(exc))}. Nothing was "
+                           "changed.") from exc
+    except (WorkspaceError, OSError, sqlite3.Error) as exc:
+        if not _disk_full(exc):
+            raise
+        raise CommandError(DISK_FULL) from exc
+    print(f"{shown}: {report.summary()}")
     return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Export the annotated briefing as PDF, HTML, Markdown or DOCX."""
     from .export.model import SECTIONS, ExportOptions
-    from .export.run import FORMATS, ExportError, export_briefing
+    from .export.run import FORMATS, ExportError, export_briefing, export_bytes
 
+    to_stdout = args.output == "-"  # a file really named "-" is still ./-
     output = Path(args.output)
     fmt = args.format
     if fmt is None:
+        if to_stdout:
+            raise CommandError("give --format with --output - (standard output has no file "
+                               "extension to tell the format by)", 2)
         fmt = next((f for f, ext in FORMATS.items() if output.suffix.lower() == ext), None)
         if fmt is None:
             raise CommandError("give --format (pdf, html, md or docx) or an output name ending "
                                "in .pdf, .html, .md or .docx", 2)
-    store = _open_store(args)
-    workspace = _open_workspace(args, write=False)
-    sections = tuple(args.sections.split(",")) if args.sections else tuple(
-        s for s, _ in SECTIONS)
-    unknown = set(sections) - {s for s, _ in SECTIONS}
+    if to_stdout and fmt in ("pdf", "docx") and sys.stdout.isatty():
+        # Binary bytes would garble the terminal; as pandoc does, only a redirect gets them.
+        raise CommandError(f"{fmt.upper()} is not written to a terminal: redirect standard "
+                           f"output (> briefing.{fmt}) or give a file name with --output", 2)
+    known = [s for s, _ in SECTIONS]
+    sections = tuple(known)
+    if args.sections is not None:
+        sections = tuple(s.strip() for s in args.sections.split(",") if s.strip())
+        if not sections:  # "" would otherwise quietly mean every section
+            raise CommandError("give at least one section: " + ", ".join(known), 2)
+    unknown = set(sections) - set(known)
     if unknown:
         raise CommandError("unknown sections: " + ", ".join(sorted(unknown)) + "; choose from "
-                           + ", ".join(s for s, _ in SECTIONS), 2)
+                           + ", ".join(known), 2)
+    store = _open_store(args)
+    workspace = _open_workspace(args, write=False)
     options = ExportOptions(title=args.title or "", author=args.author or "", sections=sections,
                             include_notes=not args.no_notes,
                             include_checklist=not args.no_checklist,
                             include_charts=not args.no_charts)
     started = time.perf_counter()
     try:
-        path = export_briefing(store, workspace, fmt, output, options)
+        if not to_stdout:
+            path = export_briefing(store, workspace, fmt, output, options)
+        else:
+            data = export_bytes(store, workspace, fmt, options)
     except ExportError as exc:
         raise CommandError(str(exc)) from exc
-    print(f"wrote {path} ({path.stat().st_size / 1024:.0f} KB) in "
-          f"{(time.perf_counter() - started) * 1000:.0f} ms")
+    if not to_stdout:
+        print(f"wrote {path} ({path.stat().st_size / 1024:.0f} KB) in "
+              f"{(time.perf_counter() - started) * 1000:.0f} ms")
+        return 0
+    try:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    except BrokenPipeError:
+        raise  # the reader stopped early (`| head`): main() treats that as no error
+    except OSError as exc:
+        raise CommandError(f"standard output could not be written: {exc.strerror or exc}"
+                           ) from exc
+    # The summary goes to stderr: stdout holds the document.
+    print(f"wrote {fmt.upper()} to standard output ({len(data) / 1024:.0f} KB) in "
+          f"{(time.perf_counter() - started) * 1000:.0f} ms", file=sys.stderr)
     return 0
 
 
@@ -329,7 +505,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("export", cmd_export, "export --format pdf --output briefing.pdf")
     p.add_argument("--format", choices=("pdf", "html", "md", "docx"),
                    help="output format (default: from the output file's extension)")
-    p.add_argument("--output", "-o", required=True, metavar="PATH", help="file to write")
+    p.add_argument("--output", "-o", required=True, metavar="PATH",
+                   help="file to write; - writes to standard output (HTML; Markdown with "
+                        "--no-charts; PDF and DOCX only when redirected)")
     p.add_argument("--no-notes", action="store_true", help="leave your notes out")
     p.add_argument("--no-checklist", action="store_true",
                    help="show the briefing's risk assessment instead of your checklist values")
@@ -337,8 +515,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--title", help="title (default: the briefing's)")
     p.add_argument("--author", help="author line")
     p.add_argument("--sections", metavar="LIST",
-                   help="comma-separated sections: overview,minerals,timeline,risks,"
-                        "source-notes (default: all)")
+                   help="comma-separated sections, at least one: overview,minerals,timeline,"
+                        "risks,source-notes (default: all)")
     _add_data_options(p)
 
     note = add("note", cmd_note, "note add risk:investment-climate 'Watch the court docket'")
@@ -378,6 +556,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = _gui_parser().parse_args(words[1:] if words and words[0] == "gui" else words)
     else:
         args = build_parser().parse_args(words)
+    for option in ("workspace", "database"):
+        if getattr(args, option, None) == "":
+            # An empty value would silently mean "the default": say so instead.
+            _err(f"--{option} needs a path, not an empty string (see `{PROG} --help`)")
+            return 2
     try:
         status = int(args.func(args))
         sys.stdout.flush()  # inside the try: a closed pipe (`| head`) is not an error
@@ -393,6 +576,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return 0
     except Exception as exc:  # last resort: one line, never a traceback, unless debugging
+        message = _known_failure(exc)
+        if message is not None:
+            _err(message)
+            return 1
         if os.environ.get("BRIEFING_APP_DEBUG"):
             raise
         _err(f"unexpected error: {type(exc).__name__}: {exc} "

@@ -13,6 +13,7 @@ from pathlib import Path
 APP_NAME = "briefing-app"
 DATABASE_ENV = "BRIEFING_APP_DATABASE"
 WORKSPACE_ENV = "BRIEFING_APP_WORKSPACE"
+CACHE_ENV = "BRIEFING_APP_CACHE"
 
 
 def resources_dir() -> Path:
@@ -48,6 +49,24 @@ def workspace_dir(override: str | os.PathLike[str] | None = None) -> Path:
     from platformdirs import user_data_dir
 
     return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def checksum_file(database: Path) -> Path:
+    """Where a briefing database's SHA-256 is kept: beside it, as ``NAME.sha256`` (in the
+    format of ``sha256sum``), written by the build and checked by the store."""
+    return database.with_name(database.name + ".sha256")
+
+
+def cache_dir(override: str | os.PathLike[str] | None = None) -> Path:
+    """Where the app may keep what it can recompute (the database checksum it verified):
+    ``override``, else $BRIEFING_APP_CACHE, else the platform's user cache folder."""
+    if override:
+        return Path(override)
+    if env := os.environ.get(CACHE_ENV):
+        return Path(env)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir(APP_NAME, appauthor=False))
 
 
 def icon_path(name: str = "briefing-app.svg") -> Path:

@@ -61,6 +61,8 @@ def _isolated_workspace(tmp_path_factory: pytest.TempPathFactory,
     monkeypatch.setenv("BRIEFING_APP_WORKSPACE", str(home / "workspace"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
+    monkeypatch.setenv("BRIEFING_APP_CACHE", str(home / "cache" / "briefing-app"))
     monkeypatch.delenv("BRIEFING_APP_DATABASE", raising=False)
     # Qt reads XDG_CONFIG_HOME once per process: point this process's QSettings there too.
     from briefing_app.ui.app import use_scratch_profile

@@ -41,3 +41,15 @@ def test_readme_run_command_opens_the_app() -> None:
     run_cmd = next(c for c in _commands(readme) if "pytest" not in c)
     assert run_cmd.startswith("python3 -m venv .venv")
     assert run_cmd.endswith(".venv/bin/briefing-app")
+
+
+def test_every_test_docs_reliability_names_exists() -> None:
+    """docs/RELIABILITY.md says each scenario is a test: every test it names is defined."""
+    doc = (ROOT / "docs" / "RELIABILITY.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`(test_[a-z0-9_]+)`", doc))
+    assert len(named) > 40
+    defined = set()
+    for path in (ROOT / "tests").rglob("test_*.py"):
+        defined |= set(re.findall(r"^def (test_[a-z0-9_]+)\(", path.read_text(encoding="utf-8"),
+                                  re.M))
+    assert sorted(named - defined) == []

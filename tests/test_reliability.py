@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from briefing_app.domain import ItemRef
-from briefing_app.paths import bundled_database
+from briefing_app.paths import bundled_database, checksum_file
 from briefing_app.store.briefing import BriefingStore
 from briefing_app.store.workspace import open_workspace
 
@@ -105,13 +105,6 @@ def _corrupt(folder: Path, kind: str) -> bytes:
     for extra in ("workspace.db-wal", "workspace.db-shm"):
         (folder / extra).unlink(missing_ok=True)
     path = folder / "workspace.db"
-    if kind == "newer":
-        conn = sqlite3.connect(path)
-        conn.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) VALUES "
-                     "('briefing-workspace', 'm900_future', '2031-01-01')")
-        conn.commit()
-        conn.close()
-        return path.read_bytes()
     data = path.read_bytes()
     damaged = {"truncated": data[: len(data) // 2],
                "random": data[:100] + random.Random(3).randbytes(len(data) - 100),
@@ -120,7 +113,7 @@ def _corrupt(folder: Path, kind: str) -> bytes:
     return damaged
 
 
-@pytest.mark.parametrize("kind", ["truncated", "random", "not-sqlite", "newer"])
+@pytest.mark.parametrize("kind", ["truncated", "random", "not-sqlite"])
 def test_damaged_workspace_window_starts_cli_refuses(tmp_path: Path, kind: str) -> None:
     folder = tmp_path / "ws"
     damaged = _corrupt(folder, kind)
@@ -189,6 +182,7 @@ def test_read_only_install_location_is_the_normal_case(tmp_path: Path) -> None:
     install = tmp_path / "opt"
     install.mkdir()
     shutil.copy2(bundled_database(), install / "briefing.db")
+    shutil.copy2(checksum_file(bundled_database()), install / "briefing.db.sha256")
     (install / "briefing.db").chmod(0o444)
     install.chmod(0o555)
     try:
@@ -200,7 +194,7 @@ def test_read_only_install_location_is_the_normal_case(tmp_path: Path) -> None:
                                     capture_output=True, text=True, env=env, cwd=ROOT,
                                     timeout=300)
             assert result.returncode == 0, result.stderr
-        assert sorted(p.name for p in install.iterdir()) == ["briefing.db"]
+        assert sorted(p.name for p in install.iterdir()) == ["briefing.db", "briefing.db.sha256"]
     finally:
         install.chmod(0o755)
 

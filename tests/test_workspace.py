@@ -12,6 +12,7 @@ import pytest
 from briefing_app.domain import ItemRef
 from briefing_app.store.workspace import (
     KNOWN_MIGRATIONS,
+    NewerWorkspaceError,
     ReadOnlyWorkspaceError,
     TextAnchor,
     open_workspace,
@@ -113,11 +114,16 @@ def test_newer_workspace_is_never_overwritten(tmp_path: Path) -> None:
     ws._conn.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
                      "VALUES ('briefing-workspace', 'm999_future', '2030-01-01')")
     ws.close()
+    conn = sqlite3.connect(tmp_path / "workspace.db")
+    conn.execute("UPDATE workspace_meta SET value = '9.1.0' WHERE key = 'last_written_by'")
+    conn.commit()
+    conn.close()
     original = (tmp_path / "workspace.db").read_bytes()
-    _, report = open_workspace(tmp_path)
-    assert "newer version of Briefing" in report.messages[0]
-    assert report.moved_aside is not None and "workspace.newer-" in report.moved_aside.name
-    assert report.moved_aside.read_bytes() == original
+    with pytest.raises(NewerWorkspaceError, match=r"written by Briefing 9\.1\.0, newer"):
+        open_workspace(tmp_path)
+    # Refused, not moved aside: the newer release finds its workspace where it left it.
+    assert (tmp_path / "workspace.db").read_bytes() == original
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".db") == ["workspace.db"]
 
 
 READ_ONLY_CHECK = """

@@ -21,6 +21,7 @@ from typing import Any
 
 import sqlite_utils
 
+from ..paths import checksum_file
 from .geo import polygons_area_km2, polygons_centroid
 from .inputs import Inputs, Record, load_inputs
 from .schema import KINDS
@@ -423,7 +424,8 @@ def build_database(resources: Path, output: Path) -> BuildReport:
     On any problem the previous database at ``output`` is left untouched.
     """
     inputs = load_inputs(resources)
-    output.parent.mkdir(parents=True, exist_ok=True)
+    if not output.parent.is_dir():  # never create folders for a mistyped output path
+        raise FileNotFoundError(f"The folder {output.parent} does not exist")
     fd, tmp_name = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
     os.close(fd)
     tmp = Path(tmp_name)
@@ -438,12 +440,24 @@ def build_database(resources: Path, output: Path) -> BuildReport:
         finally:
             conn.close()
         os.chmod(tmp, 0o644)
+        digest = hashlib.sha256(tmp.read_bytes()).hexdigest()
         os.replace(tmp, output)
+        _write_checksum(output, digest)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
     data = output.read_bytes()
     return BuildReport(output, inputs.content_hash(), counts, len(data))
+
+
+def _write_checksum(output: Path, digest: str) -> None:
+    """The database's SHA-256 beside it (sha256sum's format): the app checks the database
+    against it at start-up, so a changed or damaged file is never shown as the briefing."""
+    target = checksum_file(output)
+    tmp = target.with_name(f".{target.name}.tmp")
+    tmp.write_text(f"{digest}  {output.name}\n", encoding="ascii")
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, target)
 
 
 def _table_digest(conn: sqlite3.Connection, table: str) -> str:
@@ -454,9 +468,17 @@ def _table_digest(conn: sqlite3.Connection, table: str) -> str:
 
 
 def compare_databases(shipped: Path, fresh: Path) -> list[str]:
-    """What differs between the shipped database and a fresh build (empty: up to date)."""
+    """What differs between the shipped database and a fresh build (empty: up to date),
+    including the checksum file shipped beside it."""
     if not shipped.exists():
         return [f"{shipped} does not exist"]
+    digest = hashlib.sha256(shipped.read_bytes()).hexdigest()
+    try:
+        listed = checksum_file(shipped).read_text(encoding="ascii").split()[0]
+    except (OSError, IndexError, UnicodeDecodeError):
+        listed = ""
+    if listed != digest:
+        return [f"{checksum_file(shipped).name} is missing or does not match {shipped.name}"]
     if shipped.read_bytes() == fresh.read_bytes():
         return []
     diffs: list[str] = []

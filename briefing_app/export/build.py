@@ -127,7 +127,8 @@ def build_document(store: BriefingStore, workspace: Workspace | None,
         for p in unanchored:
             lost = p.note
             target = (f"{lost.target} (no longer in the briefing)" if lost.target is not None
-                      else f"Source {lost.anchor.source_id}, passage no longer found"
+                      else f"Source {lost.anchor.source_id}: the passage this note quotes is "
+                           "not in the current text (the quote below is the note's own record)"
                       if lost.anchor else "unknown")
             section.blocks.append(Note(target, visible(lost.body), visible(lost.tag),
                                        lost.colour, lost.updated_at,
@@ -350,11 +351,14 @@ def _risks(section: Section, store: BriefingStore, refs: _Refs, notes: NoteFn,
         b.extend(notes(rref, r.title))
 
 
-def _source_notes(section: Section, store: BriefingStore, _refs: _Refs, _notes: NoteFn,
+def _source_notes(section: Section, store: BriefingStore, _refs: _Refs, notes: NoteFn,
                   placements: list[Placement], _checklist: dict[str, ChecklistEntry],
                   _opts: ExportOptions) -> None:
     b = section.blocks
     sources = {s.id: s for s in store.sources()}
+    # Notes on a source as a whole first, then the notes on passages of its text.
+    for src in sources.values():
+        b.extend(notes(ItemRef("source", src.id), src.title))
     text_notes = sorted((p for p in placements if p.anchored and p.item is None),
                         key=lambda p: (p.source_id, p.start))
     for p in text_notes:

@@ -18,6 +18,9 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 def visible(text: str) -> str:
     """Text safe for every format: control characters become visible symbols (U+2400...)."""
 
+    if "\r" not in text and _CONTROLS.search(text) is None:  # the usual case, decided in C
+        return text
+
     def picture(m: re.Match[str]) -> str:
         code = ord(m.group())
         return "\u2421" if code == 0x7F else chr(0x2400 + code)

@@ -1,31 +1,38 @@
-"""Export the annotated briefing to a file: build, render, write atomically.
+"""Export the annotated briefing: build the document, render it in a format, write it.
 
 Used by the window (in a worker thread, with progress and cancel) and by ``briefing-app export``.
-A file is written to a temporary name in the target folder and renamed into place, so an export
-never leaves a half-written file; every failure becomes an ``ExportError`` with a plain message.
+How files are written (atomically, never over what the export did not make, with the user's
+permissions) is ``files.py``; every failure becomes an ``ExportError`` with a plain message.
 """
 
 from __future__ import annotations
 
-import errno
-import os
-import shutil
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
 from ..store.briefing import BriefingStore
-from ..store.workspace import Workspace
+from ..store.workspace import Workspace, bulk_objects
 from .build import build_document
+from .files import (
+    MARKER,
+    ExportError,
+    PendingFile,
+    check_output,
+    explain_os_error,
+    images_folder,
+    write_atomic,
+    write_images,
+)
 from .model import Document, ExportOptions
+
+__all__ = ["FORMATS", "FORMAT_NAMES", "MARKER", "ExportCancelled", "ExportError",
+           "check_output", "explain_os_error", "export_briefing", "export_bytes",
+           "images_folder", "write_atomic"]
 
 FORMATS: dict[str, str] = {"pdf": ".pdf", "html": ".html", "md": ".md", "docx": ".docx"}
 FORMAT_NAMES = {"pdf": "PDF", "html": "HTML (one file)", "md": "Markdown", "docx": "Word (DOCX)"}
-
-
-class ExportError(Exception):
-    """An export that could not be written; the message is for the user."""
+_KIND = {"pdf": "PDF", "html": "HTML", "md": "Markdown", "docx": "Word (DOCX)"}
 
 
 class ExportCancelled(Exception):  # noqa: N818 (a cancellation, not an error)
@@ -39,68 +46,18 @@ class CancelFlag(Protocol):
 Progress = Callable[[int, str], None]
 
 
-def images_folder(output: Path) -> Path:
-    """Where a Markdown export's images go: beside it, named after it."""
-    return output.with_name(f"{output.stem}_files")
+def _check_suffix(fmt: str, output: Path) -> None:
+    """Refuse a name whose extension says another format (``--format md -o x.pdf`` would write
+    Markdown that every program then fails to open as a PDF); other names stay allowed."""
+    named = next((f for f, ext in FORMATS.items() if output.suffix.lower() == ext), None)
+    if named is not None and named != fmt:
+        raise ExportError(
+            f"{output.name} ends in {output.suffix}, which is for {_KIND[named]} files, but the "
+            f"format chosen is {_KIND[fmt]}: name the file {output.stem}{FORMATS[fmt]} or "
+            f"choose {_KIND[named]}.")
 
 
-def explain_os_error(exc: OSError, output: Path) -> str:
-    if exc.errno == errno.ENOSPC:
-        return f"There is not enough space on the disk to write {output}."
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return f"You do not have permission to write {output} (or its folder is read-only)."
-    if exc.errno == errno.ENOENT:
-        return f"The folder {output.parent} does not exist."
-    if exc.errno == errno.EISDIR:
-        return f"{output} is a folder; choose a file name."
-    return f"{output} could not be written: {exc.strerror or exc}."
-
-
-def check_output(output: Path) -> None:
-    if output.is_dir():
-        raise ExportError(f"{output} is a folder; choose a file name.")
-    if not output.parent.is_dir():
-        raise ExportError(f"The folder {output.parent} does not exist.")
-
-
-def write_atomic(output: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".part", dir=output.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, output)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _write_images(doc: Document, folder: Path) -> None:
-    """Write the Markdown export's SVG charts into ``folder`` (replaced as a whole)."""
-    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
-    try:
-        os.chmod(tmp, 0o755)
-        for image in doc.images():
-            # Names are ours (letters, digits, hyphens), so nothing escapes the folder.
-            target = (tmp / f"{image.name}.svg").resolve()
-            if target.parent != tmp.resolve():
-                raise ExportError(f"refusing to write image outside {folder}")
-            target.write_text(image.svg, encoding="utf-8")
-        if folder.exists():
-            old = folder.with_name(f".{folder.name}.old")
-            shutil.rmtree(old, ignore_errors=True)
-            folder.rename(old)
-            tmp.rename(folder)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            tmp.rename(folder)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-
-
+# -- export -----------------------------------------------------------------------------------
 def render(doc: Document, fmt: str, output: Path) -> bytes:
     """The export's bytes (for Markdown, the text; its images are written separately)."""
     if fmt == "html":
@@ -126,14 +83,14 @@ def render(doc: Document, fmt: str, output: Path) -> bytes:
     raise ExportError(f"unknown format {fmt!r}; choose one of: " + ", ".join(FORMATS))
 
 
-def export_briefing(store: BriefingStore, workspace: Workspace | None, fmt: str, output: Path,
-                    options: ExportOptions | None = None, progress: Progress | None = None,
-                    cancel: CancelFlag | None = None) -> Path:
-    """Write the annotated briefing as ``fmt`` to ``output``; returns the path written."""
+def _check_format(fmt: str) -> None:
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}; choose one of: " + ", ".join(FORMATS))
-    output = Path(output)
-    check_output(output)
+
+
+def _build(store: BriefingStore, workspace: Workspace | None, options: ExportOptions | None,
+           progress: Progress | None, cancel: CancelFlag | None) -> tuple[Document, Progress]:
+    """The document, and the progress step (which raises ``ExportCancelled`` on a cancel)."""
     report = progress or (lambda _p, _s: None)
 
     def step(percent: int, what: str) -> None:
@@ -141,16 +98,66 @@ def export_briefing(store: BriefingStore, workspace: Workspace | None, fmt: str,
             raise ExportCancelled()
         report(percent, what)
 
-    doc = build_document(store, workspace, options,
-                         progress=lambda p, s: step(int(p * 0.5), f"Collecting: {s}"))
+    with bulk_objects():  # a document of 100,000 notes is 100,000 small acyclic objects
+        doc = build_document(store, workspace, options,
+                             progress=lambda p, s: step(int(p * 0.5), f"Collecting: {s}"))
+    return doc, step
+
+
+def export_bytes(store: BriefingStore, workspace: Workspace | None, fmt: str,
+                 options: ExportOptions | None = None, progress: Progress | None = None,
+                 cancel: CancelFlag | None = None) -> bytes:
+    """The annotated briefing as ``fmt``, for a stream such as standard output. A Markdown
+    export with charts is refused: its images are separate files, which a stream cannot hold."""
+    _check_format(fmt)
+    doc, step = _build(store, workspace, options, progress, cancel)
+    if fmt == "md" and doc.images():
+        raise ExportError("a Markdown export keeps its charts in files beside it, which "
+                          "standard output cannot hold: leave the charts out (--no-charts) or "
+                          "give a file name")
     step(55, f"Rendering {FORMAT_NAMES[fmt]}")
-    data = render(doc, fmt, output)
+    data = render(doc, fmt, Path("briefing" + FORMATS[fmt]))
+    if progress is not None:
+        progress(100, "Done")
+    return data
+
+
+def export_briefing(store: BriefingStore, workspace: Workspace | None, fmt: str, output: Path,
+                    options: ExportOptions | None = None, progress: Progress | None = None,
+                    cancel: CancelFlag | None = None) -> Path:
+    """Write the annotated briefing as ``fmt`` to ``output``; returns the path written."""
+    _check_format(fmt)
+    output = Path(output)
+    _check_suffix(fmt, output)
+    target = check_output(output)  # through a symbolic link, the file it names
+    doc, step = _build(store, workspace, options, progress, cancel)
+    step(55, f"Rendering {FORMAT_NAMES[fmt]}")
+    data = render(doc, fmt, target)
     step(90, "Writing the file")
     try:
         if fmt == "md" and doc.images():
-            _write_images(doc, images_folder(output))
-        write_atomic(output, data)
+            _write_markdown(doc, target, data)
+        else:
+            write_atomic(target, data)
     except OSError as exc:
         raise ExportError(explain_os_error(exc, output)) from exc
-    report(100, "Done")
+    if progress is not None:
+        progress(100, "Done")
     return output
+
+
+def _write_markdown(doc: Document, target: Path, data: bytes) -> None:
+    """The Markdown file and its charts, all written before any is renamed into place; on a
+    failure whatever this export made is removed and an earlier export's files stay as they
+    were."""
+    images = write_images(doc, images_folder(target))
+    text: PendingFile | None = None
+    try:
+        text = PendingFile(target, data)
+        images.commit()
+        text.commit()
+    except BaseException:
+        if text is not None:
+            text.discard()
+        images.discard()
+        raise

@@ -8,17 +8,18 @@ quote, never attached to a different passage and never dropped.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import bisect
+from collections.abc import Callable
+from typing import NamedTuple
 
-from ..domain import ItemRef
+from ..domain import ItemRef, Passage
 from .briefing import BriefingStore
-from .workspace import Note, TextAnchor
+from .workspace import Note, TextAnchor, bulk_objects
 
 CONTEXT = 32  # characters of text kept before and after a quoted range
 
 
-@dataclass(frozen=True)
-class Placement:
+class Placement(NamedTuple):
     """Where a note sits now: an item, a range of a source, or nowhere (unanchored)."""
 
     note: Note
@@ -47,39 +48,47 @@ def make_anchor(source_id: str, text: str, start: int, end: int) -> TextAnchor:
 
 
 def _common_suffix(a: str, b: str) -> int:
-    n = 0
-    while n < min(len(a), len(b)) and a[-1 - n] == b[-1 - n]:
-        n += 1
-    return n
+    """How many characters ``a`` and ``b`` share at their ends (binary search on slices:
+    string comparison runs in C, so this costs a few steps, not one per character)."""
+    lo, hi = 0, min(len(a), len(b))
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[len(a) - mid:] == b[len(b) - mid:]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
 
 
 def _common_prefix(a: str, b: str) -> int:
-    n = 0
-    while n < min(len(a), len(b)) and a[n] == b[n]:
-        n += 1
-    return n
+    lo, hi = 0, min(len(a), len(b))
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[:mid] == b[:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
 
 
-def locate(anchor: TextAnchor, text: str) -> tuple[int, int] | None:
-    """The range of ``anchor``'s quote in ``text`` now, or None if it cannot be found surely."""
+def locate(anchor: TextAnchor, text: str,
+           hits: Callable[[str], list[int]] | None = None) -> tuple[int, int] | None:
+    """The range of ``anchor``'s quote in ``text`` now, or None if it cannot be found surely.
+    ``hits(quote)`` may give the quote's positions from a cache shared by many notes."""
     quote = anchor.quote
     if not quote:
         return None
     if text[anchor.start:anchor.end] == quote:
         return anchor.start, anchor.end
-    hits = []
-    at = text.find(quote)
-    while at >= 0:
-        hits.append(at)
-        at = text.find(quote, at + 1)
-    if not hits:
+    found = hits(quote) if hits is not None else _positions(text, quote)
+    if not found:
         return None
-    if len(hits) == 1:
-        return hits[0], hits[0] + len(quote)
+    if len(found) == 1:
+        return found[0], found[0] + len(quote)
     scored = sorted(
         ((_common_suffix(text[max(0, h - CONTEXT):h], anchor.prefix)
           + _common_prefix(text[h + len(quote):h + len(quote) + CONTEXT], anchor.suffix), h)
-         for h in hits),
+         for h in found),
         reverse=True,
     )
     best, second = scored[0], scored[1]
@@ -88,28 +97,67 @@ def locate(anchor: TextAnchor, text: str) -> tuple[int, int] | None:
     return best[1], best[1] + len(quote)
 
 
+def _known(hits: list[int]) -> Callable[[str], list[int]]:
+    return lambda _quote: hits
+
+
+def _positions(text: str, quote: str) -> list[int]:
+    out = []
+    at = text.find(quote)
+    while at >= 0:
+        out.append(at)
+        at = text.find(quote, at + 1)
+    return out
+
+
 def place_notes(store: BriefingStore, notes: list[Note]) -> list[Placement]:
-    """Where each note belongs in the current briefing (reading only what the notes need)."""
+    """Where each note belongs in the current briefing (reading only what the notes need).
+
+    Linear in the number of notes: a note whose range still holds its quote is placed without
+    searching; the others search each source once per distinct quote (cached), and a passage
+    is found by bisection, not by scanning the source's passages per note."""
     texts = {s.id: s.text for s in store.sources()}
     passages = {sid: store.passages(sid)
                 for sid in {n.anchor.source_id for n in notes if n.anchor} if sid in texts}
+    starts = {sid: [p.start for p in ps] for sid, ps in passages.items()}
     titles = store.titles([n.target for n in notes if n.target is not None])
+    with bulk_objects():
+        return _place(notes, texts, passages, starts, titles)
+
+
+def _place(notes: list[Note], texts: dict[str, str], passages: dict[str, list[Passage]],
+           starts: dict[str, list[int]], titles: dict[ItemRef, str]) -> list[Placement]:
+    found_cache: dict[tuple[str, str], list[int]] = {}
     out: list[Placement] = []
+    append = out.append
     for note in notes:
         if note.target is not None:
             title = titles.get(note.target)
-            out.append(Placement(note, title is not None, note.target, title or ""))
+            append(Placement(note, title is not None, note.target, title or ""))
             continue
         anchor = note.anchor
         assert anchor is not None
-        text = texts.get(anchor.source_id)
-        found = locate(anchor, text) if text is not None else None
-        if found is None:
-            out.append(Placement(note, False, source_id=anchor.source_id))
+        sid, start, end = anchor.source_id, anchor.start, anchor.end
+        text = texts.get(sid)
+        if text is None:
+            append(Placement(note, False, source_id=sid))
             continue
-        start, end = found
-        passage = next((p for p in passages[anchor.source_id] if p.start <= start < p.end),
-                       None)
-        out.append(Placement(note, True, None, "", anchor.source_id, start, end,
-                             passage.id if passage else "", passage.seq if passage else 0))
+        quote = anchor.quote
+        if text[start:end] != quote or not quote:  # moved: find it again
+            key = (sid, quote)
+            hits = found_cache.get(key)
+            if hits is None:
+                hits = found_cache[key] = _positions(text, quote) if quote else []
+            if len(hits) == 1:  # the usual case: the quote occurs once
+                start, end = hits[0], hits[0] + len(quote)
+            else:
+                found = locate(anchor, text, _known(hits)) if hits else None
+                if found is None:
+                    append(Placement(note, False, source_id=sid))
+                    continue
+                start, end = found
+        i = bisect.bisect_right(starts[sid], start) - 1
+        passage = passages[sid][i] if i >= 0 and start < passages[sid][i].end else None
+        append(Placement(note, True, None, "", sid, start, end,
+                         passage.id if passage else "", passage.seq if passage else 0))
     return out

@@ -74,12 +74,30 @@ def _repair_hint() -> str:
 class BriefingStore:
     """The briefing's facts, sources and provenance, read from the bundled database."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, checksum_cache: Path | None = None):
+        """Open the database at ``path`` after checking it against the checksum the build
+        wrote beside it (``checksum_cache``: where verified file versions are remembered)."""
         self.path = Path(path)
+        if self.path.is_dir():
+            raise BundledDataError(
+                f"{self.path} is a folder, not a briefing database; give the database file "
+                f"(briefing.db). {_repair_hint()}")
         if not self.path.is_file():
             raise BundledDataError(
                 f"The briefing database is missing: {self.path}. {_repair_hint()}"
             )
+        from .integrity import ChecksumError, verify
+
+        try:
+            verify(self.path, checksum_cache)
+        except ChecksumError as exc:
+            raise BundledDataError(
+                f"The briefing database {self.path} cannot be trusted: {exc}. The installation "
+                f"is damaged. {_repair_hint()}") from exc
+        except OSError as exc:
+            raise BundledDataError(
+                f"The briefing database {self.path} cannot be read ({exc.strerror or exc}). "
+                f"{_repair_hint()}") from exc
         try:
             self._conn = sqlite3.connect(
                 f"{self.path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False

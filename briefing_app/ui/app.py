@@ -12,7 +12,7 @@ from PySide6.QtCore import QEvent, QObject, QSettings, QSocketNotifier, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from ..paths import WORKSPACE_ENV, bundled_database, icon_path
+from ..paths import CACHE_ENV, WORKSPACE_ENV, bundled_database, cache_dir, icon_path
 from ..store.briefing import BriefingStore, BundledDataError
 
 ORG = "Briefing"
@@ -67,7 +67,9 @@ def _report_unexpected(app: QApplication):  # type: ignore[no-untyped-def]
     def hook(kind, value, tb) -> None:  # type: ignore[no-untyped-def]
         traceback.print_exception(kind, value, tb, file=sys.stderr)
         if app.platformName() not in ("offscreen", "minimal"):
-            QMessageBox.warning(
+            from .richtext import plain_message
+
+            plain_message(
                 app.activeWindow(), "Something went wrong",
                 f"Briefing hit an unexpected problem and stopped that action:\n\n{value}\n\n"
                 "Everything you had saved is safe. Details were written to the terminal.")
@@ -90,6 +92,7 @@ def run(args: Namespace, started: float) -> int:
         # a scratch folder that is deleted on exit.
         with tempfile.TemporaryDirectory(prefix="briefing-smoke-") as scratch:
             use_scratch_profile(Path(scratch) / "settings")
+            os.environ[CACHE_ENV] = str(Path(scratch) / "cache")
             if not getattr(args, "workspace", None) and not os.environ.get(WORKSPACE_ENV):
                 args.workspace = str(Path(scratch) / "workspace")
             return _run(args, started)
@@ -100,11 +103,13 @@ def _run(args: Namespace, started: float) -> int:
     app = make_application()
     sys.excepthook = _report_unexpected(app)
     try:
-        store = BriefingStore(bundled_database(getattr(args, "database", None)))
+        store = BriefingStore(bundled_database(getattr(args, "database", None)), cache_dir())
     except BundledDataError as exc:
         print(f"briefing-app: {exc}", file=sys.stderr)
         if not args.smoke and app.platformName() not in ("offscreen", "minimal"):
-            QMessageBox.critical(None, "Briefing cannot start", str(exc))
+            from .richtext import plain_message
+
+            plain_message(None, "Briefing cannot start", str(exc), QMessageBox.Icon.Critical)
         return 1
 
     from .main_window import MainWindow

@@ -44,7 +44,7 @@ class TextBinding(QObject):
     """One editor bound to one value at a time: ``load(key, value)`` shows a value,
     ``commit()`` saves typed text through ``save(key, text)`` (once per change)."""
 
-    def __init__(self, editor: Editor, save: Callable[[object, str], None],
+    def __init__(self, editor: Editor, save: Callable[[object, str], bool | None],
                  registry: PendingEdits | None = None):
         super().__init__(editor)  # lives and dies with its editor
         self.editor = editor
@@ -76,10 +76,13 @@ class TextBinding(QObject):
         text, before = self.text(), self._saved
         self._saved = text  # first: the save's change signal may load this value again
         try:
-            self._save(self._key, text)
+            saved = self._save(self._key, text)
         except Exception:
             self._saved = before  # still unsaved: kept in the editor, committed next time
             raise
+        if saved is False:  # refused (the workspace could not save it): keep it unsaved
+            self._saved = before
+            return False
         return True
 
     def load(self, key: object, value: str) -> None:

@@ -97,6 +97,7 @@ class MainWindow(QMainWindow):
         self._build_search_bar()
         self._build_menus()
         self.status = QLabel("")
+        self.status.setTextFormat(Qt.TextFormat.PlainText)  # step names hold titles and paths
         self.statusBar().addWidget(self.status, 1)
         self._undo_index = 0
         self.session.undo_stack.indexChanged.connect(self._show_undo_state)
@@ -104,6 +105,7 @@ class MainWindow(QMainWindow):
         self.session.openRequested.connect(self.open_item)
         self.session.sourceRequested.connect(self.show_source)
         self.session.citationRequested.connect(self.show_citation)
+        self.session.saveFailed.connect(self._save_failed)
         self.tabs.currentChanged.connect(self._on_tab_changed)
 
         self._restore_settings()
@@ -408,7 +410,14 @@ class MainWindow(QMainWindow):
         print(f"briefing-app: {message}", file=sys.stderr)
         app = QApplication.instance()
         if app is not None and app.platformName() not in ("offscreen", "minimal"):
-            QMessageBox.warning(self, title, message)
+            from .richtext import plain_message
+
+            plain_message(self, title, message)
+
+    def _save_failed(self, message: str) -> None:
+        """A change the workspace refused: never reported as saved, always said."""
+        self.status.setText(f"Not saved: {message}")
+        self._warn("Not saved", message)
 
     def _show_undo_state(self, index: int = 0) -> None:
         """Say what the last step did: saved a change, or undid one."""

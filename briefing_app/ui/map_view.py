@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain import Boundary, Project, Region
+from .richtext import plain_tooltip
 
 SCALE = 100.0  # scene units per degree
 LAT_REF = 30.0  # equirectangular projection centred on Pakistan's latitude
@@ -121,11 +122,12 @@ class MapView(QGraphicsView):
             region = by_boundary.get(b.name)
             if region is not None:
                 item = _RegionItem(self, region.id, path)
-                item.setToolTip(f"{region.name}: click to filter minerals to this region")
+                item.setToolTip(plain_tooltip(f"{region.name}: click to filter minerals to "
+                                              "this region"))
                 self._regions[region.id] = item
             else:
                 item = QGraphicsPathItem(path)
-                item.setToolTip(f"{b.name}: no minerals recorded in this briefing")
+                item.setToolTip(plain_tooltip(f"{b.name}: no minerals recorded in this briefing"))
             item.setPen(QPen(muted, 0))
             scene.addItem(item)
             centroid = path.boundingRect().center() if region is None else project_point(
@@ -165,8 +167,8 @@ class MapView(QGraphicsView):
             at_place[p.place] = k + 1
             marker = _MarkerItem(self, p.id, QRectF(-6 + 13 * k, -6, 12, 12))
             marker.setPos(project_point(p.lon, p.lat))
-            marker.setToolTip(f"{p.name}: marker at {p.place}"
-                              + (f" ({p.place_note})" if p.place_note else ""))
+            marker.setToolTip(plain_tooltip(f"{p.name}: marker at {p.place}"
+                                            + (f" ({p.place_note})" if p.place_note else "")))
             scene.addItem(marker)
             self._markers[p.id] = marker
             label = QGraphicsSimpleTextItem(p.name, marker)

@@ -16,6 +16,7 @@ from PySide6.QtCore import (
 )
 
 from ..domain import Event, ItemRef, Mineral, Project, Region
+from .richtext import plain_tooltip
 
 T = TypeVar("T")
 Index = QModelIndex | QPersistentModelIndex
@@ -68,9 +69,12 @@ class ListTableModel(QAbstractTableModel, Generic[T]):
         if not index.isValid():
             return None
         obj = self._rows[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role == Qt.ItemDataRole.DisplayRole:
             value = self.columns[index.column()][1](obj)
             return "" if value is None else str(value)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            value = self.columns[index.column()][1](obj)
+            return plain_tooltip("" if value is None else str(value))
         if role == SORT_ROLE:
             return self.sort_key(obj, index.column())
         if role == REF_ROLE:
@@ -361,11 +365,11 @@ class RiskChecklistModel(QAbstractTableModel):
                 return (f"Your value: {mine} (the briefing's: {default})" if mine is not None
                         else f"The briefing's assessment: {default}. Edit to set your own.")
             if col == self.COL_RISK:
-                return risk.description
+                return plain_tooltip(risk.description)
             if col == self.COL_BRIEFING:
-                return risk.justification
-            if col == self.COL_RATIONALE:
-                return e.rationale or None
+                return plain_tooltip(risk.justification)
+            if col in (self.COL_RATIONALE, self.COL_OWNER):
+                return plain_tooltip(getattr(e, self.FIELDS[col])) or None
         if role == Qt.ItemDataRole.DisplayRole:
             if col == self.COL_RISK:
                 return risk.title

@@ -31,6 +31,7 @@ from ..store.workspace import NOTE_COLOURS, Note, TextAnchor
 from .commands import AddNote, DeleteNote, EditNote, RestoreNote
 from .edits import keep_or_discard
 from .models import ListTableModel, SourceSortProxy
+from .richtext import plain_tooltip
 from .session import Change, Session
 from .views import row_table
 
@@ -68,6 +69,7 @@ class NoteDialog(QDialog):
             self.colour.setCurrentIndex(max(0, self.colour.findData(note.colour)))
         self._initial = self.values()
         target = QLabel(f"On: {target_label}", self)
+        target.setTextFormat(Qt.TextFormat.PlainText)  # a title or quote, shown literally
         target.setWordWrap(True)
         form = QFormLayout()
         form.addRow("&Tag:", self.tag)
@@ -145,9 +147,8 @@ def ask_note(session: Session, parent: QWidget, *, ref: ItemRef | None = None,
     if not dialog.ask(session):
         return False
     body, tag, colour = dialog.values()
-    session.undo_stack.push(AddNote(session, body, target=ref, anchor=anchor, tag=tag,
-                                    colour=colour))
-    return True
+    return session.push(AddNote(session, body, target=ref, anchor=anchor, tag=tag,
+                                colour=colour), keep_text=body)
 
 
 def edit_note(session: Session, parent: QWidget, note: Note) -> bool:
@@ -157,7 +158,7 @@ def edit_note(session: Session, parent: QWidget, note: Note) -> bool:
         return False
     body, tag, colour = dialog.values()
     if (body, tag, colour) != (note.body, note.tag, note.colour):
-        session.undo_stack.push(EditNote(session, note.id, body, tag, colour))
+        return session.push(EditNote(session, note.id, body, tag, colour), keep_text=body)
     return True
 
 
@@ -174,7 +175,7 @@ class NoteListModel(ListTableModel[Note]):
             quote = (f"\u201c{note.anchor.quote[:40]}\u201d \u2014 " if note.anchor else "")
             return f"{head}{quote}{first}"
         if role == Qt.ItemDataRole.ToolTipRole:
-            return note.body
+            return plain_tooltip(note.body)
         if role == Qt.ItemDataRole.DecorationRole and note.colour:
             return QColor(COLOUR_HEX[note.colour])
         return None
@@ -265,7 +266,7 @@ class NotesPanel(QWidget):
     def delete_selected(self) -> None:
         note = self.selected()
         if note is not None:
-            self.session.undo_stack.push(DeleteNote(self.session, note.id))
+            self.session.push(DeleteNote(self.session, note.id))
 
 
 # -- All notes ---------------------------------------------------------------------------------
@@ -301,7 +302,7 @@ class AllNotesModel(ListTableModel[Placement]):
             colour = self.row_object(index.row()).note.colour
             return QColor(COLOUR_HEX[colour]) if colour else None
         if role == Qt.ItemDataRole.ToolTipRole and index.isValid():
-            return self.row_object(index.row()).note.body[:2000]
+            return plain_tooltip(self.row_object(index.row()).note.body)
         return super().data(index, role)
 
 
@@ -472,12 +473,12 @@ class NotesBrowser(QWidget):
     def delete(self) -> None:
         p = self.selected()
         if p is not None and not p.note.deleted_at:
-            self.session.undo_stack.push(DeleteNote(self.session, p.note.id))
+            self.session.push(DeleteNote(self.session, p.note.id))
 
     def restore(self) -> None:
         p = self.selected()
         if p is not None and p.note.deleted_at:
-            self.session.undo_stack.push(RestoreNote(self.session, p.note.id))
+            self.session.push(RestoreNote(self.session, p.note.id))
 
     def empty_trash(self) -> None:
         ws = self.session.workspace

@@ -8,14 +8,37 @@ from __future__ import annotations
 
 import html
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from ..domain import ItemRef, Provenance
 
 
 def esc(text: str) -> str:
     return html.escape(text, quote=True).replace("\n", "<br>")
+
+
+TOOLTIP_CHARS = 2000
+
+
+def plain_tooltip(text: str) -> str:
+    """A tooltip showing ``text`` literally. Qt guesses whether a tooltip is rich text, and a
+    note such as ``<img src="/dev/zero">`` would be loaded as an image (and abort the app):
+    so the text is escaped inside a paragraph that keeps its line breaks."""
+    if not text:
+        return ""
+    if len(text) > TOOLTIP_CHARS:
+        text = text[:TOOLTIP_CHARS] + "\u2026"
+    return f"<p style='white-space:pre-wrap'>{html.escape(text, quote=False)}</p>"
+
+
+def plain_message(parent: QWidget | None, title: str, text: str,
+                  icon: QMessageBox.Icon = QMessageBox.Icon.Warning) -> None:
+    """A message box that shows ``text`` (paths, error messages, user text) literally."""
+    box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.exec()
 
 
 def is_dark(palette: QPalette | None = None) -> bool:

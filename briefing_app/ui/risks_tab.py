@@ -29,6 +29,7 @@ from .charts import RiskHeatMap
 from .commands import ResetAssessment, SetChecklistField
 from .edits import TextBinding
 from .models import RiskCellFilter, RiskChecklistModel
+from .richtext import esc
 from .session import Change, Session
 from .views import column, row_table
 
@@ -202,9 +203,12 @@ class RisksTab(QWidget):
         self.heatmap.set_risks([(self.model.risk(row).seq, *self.model.effective(row))
                                 for row in range(self.model.rowCount())])
 
-    def _on_edit(self, risk_id: str, name: str, value: object) -> None:
+    def _on_edit(self, risk_id: str, name: str, value: object) -> bool:
+        """One edit, one undo step; False (and nothing on the stack) if it was not saved."""
         title = next((r.title for r in self.risks if r.id == risk_id), risk_id)
-        self.session.undo_stack.push(SetChecklistField(self.session, risk_id, name, value, title))
+        keep = value if isinstance(value, str) and name in ("rationale", "owner") else ""
+        return self.session.push(SetChecklistField(self.session, risk_id, name, value, title),
+                                 keep_text=keep)
 
     def reset_selected(self) -> None:
         ref = self._current
@@ -213,7 +217,7 @@ class RisksTab(QWidget):
         if self.session.workspace.read_only:
             return
         title = next((r.title for r in self.risks if r.id == ref.id), ref.id)
-        self.session.undo_stack.push(ResetAssessment(self.session, ref.id, title))
+        self.session.push(ResetAssessment(self.session, ref.id, title))
 
     # -- heat map filter -------------------------------------------------------------------------
     def filter_cell(self, cell: tuple[int, int] | None) -> None:
@@ -244,15 +248,16 @@ class RisksTab(QWidget):
         if ref is None:
             return
         risk = next(r for r in self.risks if r.id == ref.id)
-        self.rationale_title.setText(f"<b>Your rationale:</b> {risk.title}")
+        self.rationale_title.setText(f"<b>Your rationale:</b> {esc(risk.title)}")
         self.rationale_binding.load(risk.id, self.model.entry(risk.id).rationale)
         editable = self.model.editable
         self.rationale.setEnabled(editable)
         self.save_rationale.setEnabled(editable)
 
-    def _save_rationale(self, risk_id: object, text: str) -> None:
+    def _save_rationale(self, risk_id: object, text: str) -> bool:
         if self.model.editable and text != self.model.entry(str(risk_id)).rationale:
-            self._on_edit(str(risk_id), "rationale", text)
+            return self._on_edit(str(risk_id), "rationale", text)
+        return True
 
     def commit_rationale(self) -> None:
         """Save the rationale editor's text for its risk (one undoable step)."""

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from ..domain import ItemRef, SearchHit
 from ..store.describe import KIND_LABELS
+from .richtext import plain_tooltip
 from .session import Session
 
 HIT_ROLE = Qt.ItemDataRole.UserRole + 10
@@ -55,6 +56,7 @@ class SearchResults(QFrame):
         self.tree.installEventFilter(self)
         self.tree.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.message = QLabel(self)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)  # it repeats the query
         self.message.setWordWrap(True)
         # Ignored width: a long word in the message must never widen the dock.
         self.message.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
@@ -75,7 +77,7 @@ class SearchResults(QFrame):
             for hit in hits:
                 text = hit.snippet.replace("\n", " ") if kind == "passage" else hit.title
                 child = QStandardItem(text)
-                child.setToolTip(hit.snippet.replace("\n", " "))
+                child.setToolTip(plain_tooltip(hit.snippet.replace("\n", " ")))
                 child.setData(hit, HIT_ROLE)
                 group.appendRow(child)
             self.model.appendRow(group)

@@ -20,6 +20,7 @@ from .edits import PendingEdits
 
 if TYPE_CHECKING:  # the workspace module is imported after the first paint
     from ..store.workspace import OpenReport, Workspace
+    from .commands import StoreCommand
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class Session(QObject):
     openRequested = Signal(object)  # noqa: N815  ItemRef: show this item in its tab
     sourceRequested = Signal(str, int, int)  # noqa: N815  source id, start, end
     citationRequested = Signal(str)  # noqa: N815  citation id
+    saveFailed = Signal(str)  # noqa: N815  a change the workspace did not save, in words
 
     def __init__(self, store: BriefingStore, workspace_folder: Path | None = None,
                  parent: QObject | None = None):
@@ -61,9 +63,15 @@ class Session(QObject):
         return self._workspace_folder
 
     def open_workspace(self) -> OpenReport:
-        from ..store.workspace import open_workspace
+        """Open the user's workspace; one that cannot be opened now (in use by another
+        process, written by a newer version) is left as it is and the window runs
+        read-only, saying why."""
+        from ..store.workspace import WorkspaceError, open_workspace, unavailable_workspace
 
-        self.workspace, self.open_report = open_workspace(self.workspace_folder)
+        try:
+            self.workspace, self.open_report = open_workspace(self.workspace_folder)
+        except WorkspaceError as exc:
+            self.workspace, self.open_report = unavailable_workspace(str(exc))
         self.workspaceReady.emit()
         return self.open_report
 
@@ -82,6 +90,27 @@ class Session(QObject):
 
     def notify(self, change: Change) -> None:
         self.changed.emit(change)
+
+    def push(self, command: StoreCommand, keep_text: str = "") -> bool:
+        """Apply a user action; only once the workspace has saved it does it become an undo
+        step. On failure nothing is on the stack, ``saveFailed`` says why, and ``keep_text``
+        (what the user wrote) is put on the clipboard so it is not lost."""
+        from ..store.workspace import WorkspaceError
+
+        try:
+            command.apply()
+        except WorkspaceError as exc:
+            message = str(exc)
+            if keep_text:
+                from PySide6.QtGui import QGuiApplication
+
+                QGuiApplication.clipboard().setText(keep_text)
+                message += " What you wrote has been copied to the clipboard."
+            self.saveFailed.emit(message)
+            return False
+        command.applied = True  # the stack's first redo() is this one
+        self.undo_stack.push(command)
+        return True
 
     def commit_edits(self) -> int:
         """Save whatever the user has typed and not saved yet (one undo step each)."""

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from ..domain import Citation, ItemRef, Passage, Source
 from .models import ListTableModel
+from .richtext import esc, plain_tooltip
 from .session import Session
 from .views import column, row_table
 
@@ -68,6 +69,7 @@ class SourcesTab(QWidget):
         self.citation_list.selectionModel().currentRowChanged.connect(self._on_citation_row)
         self.citation_detail = QLabel(self)
         self.citation_detail.setObjectName("citationDetail")
+        self.citation_detail.setTextFormat(Qt.TextFormat.PlainText)
         self.citation_detail.setWordWrap(True)
         self.citation_detail.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse
@@ -108,7 +110,7 @@ class SourcesTab(QWidget):
             self.source_list.selectRow(0)
 
     def _titled(self, title: str, widget: QWidget) -> QWidget:
-        label = QLabel(f"<b>{title}</b>", self)
+        label = QLabel(f"<b>{esc(title)}</b>", self)
         label.setBuddy(widget)
         return column(self, label, widget)
 
@@ -198,7 +200,8 @@ class SourcesTab(QWidget):
         for p in self._placed_notes():
             colour = QColor(COLOUR_HEX.get(p.note.colour, "#9cc3e6"))
             colour.setAlpha(110)
-            selections.append(self._selection(p.start, p.end, colour, p.note.body[:300]))
+            selections.append(self._selection(p.start, p.end, colour,
+                                              plain_tooltip(p.note.body[:300])))
         if self.highlight is not None:
             selections.append(self._selection(*self.highlight, HIGHLIGHT))
         self.reader.setExtraSelections(selections)

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from ..domain import Era, Event, ItemRef, PartialDate
 from ..export.charts_svg import CATEGORY_COLOURS  # one palette for the window and exports
 from .models import EventsFilter, EventsModel
+from .richtext import plain_tooltip
 from .session import Session
 from .views import row_table
 
@@ -140,8 +141,8 @@ class TimelineChart(pg.PlotWidget):
             band = pg.BarGraphItem(x0=[x0], x1=[x1], y0=[y - 0.42], y1=[y + 0.42],
                                    brush=QColor(128, 128, 128, 45), pen=pg.mkPen(None))
             band.setZValue(-10)
-            band.setToolTip(f"{era.title}: {era.start.label()} \u2013 "
-                            f"{era.end.label() if era.end else 'ongoing'}")
+            band.setToolTip(plain_tooltip(f"{era.title}: {era.start.label()} \u2013 "
+                                          f"{era.end.label() if era.end else 'ongoing'}"))
             item.addItem(band)
             label = pg.TextItem(era.title, color=text_colour, anchor=(0, 0))
             label.setPos(x0, y + 0.45)

@@ -481,6 +481,7 @@ def ensure(size: int, force: bool = False, log=print) -> Dataset:  # type: ignor
             shutil.copytree(RESOURCES, tmp / "resources", ignore=shutil.ignore_patterns(
                 "__pycache__", "*.py", "icons", ".briefing.db.*"))
             shutil.copy2(SHIPPED_DB, tmp / "briefing.db")
+            shutil.copy2(SHIPPED_DB.with_name("briefing.db.sha256"), tmp / "briefing.db.sha256")
             info["build_s"] = None
             info["build_problems"] = []
         else:
