@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from briefing_app.dataset.database import build_database, compare_databases
-from briefing_app.dataset.inputs import load_inputs, split_passages
+from briefing_app.dataset.inputs import load_inputs
+from briefing_app.text import split_passages
 
 from .conftest import RESOURCES, SHIPPED_DB, run_cli
 

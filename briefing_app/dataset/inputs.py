@@ -7,7 +7,6 @@ wrong``, so one run of the build tells the curator everything to fix.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import hashlib
 import io
 import json
@@ -17,11 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..text import PassageSpan, check_date, split_passages
 from .geo import geometry_polygons
 from .schema import KINDS, RECORD_FILES, SOURCE_FIELDS, F, Kind
 
 SLUG = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
-DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 MAX_FILE_BYTES = 5 * 1024 * 1024  # a source document
 MAX_RECORD_FILE_BYTES = 64 * 1024 * 1024  # a record file (a large briefing's timeline)
 MAP_FILES = ("map/boundaries.geojson", "map/places.csv")
@@ -45,14 +44,6 @@ class BuildError(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
-
-
-@dataclass(frozen=True)
-class PassageSpan:
-    seq: int
-    start: int
-    end: int
-    role: str  # "title", "heading", "body"
 
 
 @dataclass
@@ -153,48 +144,6 @@ class _Reader:
         except tomllib.TOMLDecodeError as exc:
             self.problem(self.rel(path), "", f"is not valid TOML: {exc}")
             return None
-
-
-def split_passages(text: str) -> list[PassageSpan]:
-    """One passage per non-blank line: paragraphs, headings and list items of the document."""
-    spans: list[PassageSpan] = []
-    offset = 0
-    for line in text.splitlines(keepends=True):
-        body = line.rstrip("\r\n")
-        stripped = body.strip()
-        if stripped:
-            start = offset + (len(body) - len(body.lstrip()))
-            end = start + len(stripped)
-            if not spans:
-                role = "title"
-            elif _looks_like_heading(stripped):
-                role = "heading"
-            else:
-                role = "body"
-            spans.append(PassageSpan(len(spans) + 1, start, end, role))
-        offset += len(line)
-    return spans
-
-
-def _looks_like_heading(line: str) -> bool:
-    if len(line) > 90 or line[-1] in ".!?:;,\u201d\"":
-        return False
-    return not re.match(r"^(\u2022|[-*]|\d+[.)])\s", line)
-
-
-def check_date(value: object) -> str | None:
-    """Why ``value`` is not an ISO date at year, month or day precision (None if it is)."""
-    if not isinstance(value, str):
-        return f"must be a date as text (YYYY, YYYY-MM or YYYY-MM-DD), not {type(value).__name__}"
-    m = DATE.match(value)
-    if not m:
-        return f"{value!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)"
-    year, month, day = m.groups()
-    try:
-        dt.date(int(year), int(month or 1), int(day or 1))
-    except ValueError as exc:
-        return f"{value!r} is not a valid date ({exc})"
-    return None
 
 
 def _check_value(name: str, spec: F, value: Any) -> str | None:
