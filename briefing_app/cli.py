@@ -202,6 +202,46 @@ def cmd_note(args: argparse.Namespace) -> int:
     return 2
 
 
+def _note_text(args: argparse.Namespace) -> str:
+    """The note's text: the TEXT argument, or ``--file PATH`` / ``--file -`` (standard
+    input), read as UTF-8 up to the workspace's limit (a regular file or a pipe only)."""
+    if args.file is None:
+        if args.text is None:
+            raise CommandError("give the note's TEXT, or --file PATH (- for standard input)", 2)
+        return str(args.text)
+    if args.text is not None:
+        raise CommandError("give the note's TEXT or --file, not both", 2)
+    import stat
+
+    from .store.workspace import MAX_NOTE_CHARS
+
+    limit = MAX_NOTE_CHARS * 4 + 1  # UTF-8 takes at most 4 bytes a character
+    if args.file == "-":
+        data = sys.stdin.buffer.read(limit)
+        where = "standard input"
+    else:
+        path = Path(args.file)
+        try:
+            st = path.stat()
+            if stat.S_ISDIR(st.st_mode) or not (stat.S_ISREG(st.st_mode)
+                                               or stat.S_ISFIFO(st.st_mode)):
+                raise CommandError(f"{_printable(args.file)} is not a file", 2)
+            with path.open("rb") as fh:
+                data = fh.read(limit)
+        except OSError as exc:
+            raise CommandError(f"cannot read {_printable(args.file)}: "
+                               f"{exc.strerror or exc}", 2) from exc
+        where = _printable(args.file)
+    if len(data) >= limit:
+        raise CommandError(f"{where} holds more than a note can ({MAX_NOTE_CHARS:,} "
+                           "characters)", 2)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise CommandError(f"{where} is not UTF-8 text", 2) from None
+    return text.replace("\r\n", "\n")
+
+
 def cmd_note_add(args: argparse.Namespace) -> int:
     """Add a note to an item (KIND:ID, as `items` lists them), or with --quote to a text."""
     import sqlite3
@@ -210,6 +250,7 @@ def cmd_note_add(args: argparse.Namespace) -> int:
     from .store.anchoring import make_anchor
     from .store.workspace import WorkspaceError
 
+    args.text = _note_text(args)
     store = _open_store(args)
     try:
         ref = ItemRef.parse(args.target)
@@ -368,7 +409,7 @@ def cmd_note_import(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Export the annotated briefing as PDF, HTML, Markdown or DOCX."""
-    from .export.model import SECTIONS, ExportOptions
+    from .export.model import DEFAULT_MARKING, SECTIONS, ExportOptions
     from .export.run import FORMATS, ExportError, export_briefing, export_bytes
 
     to_stdout = args.output == "-"  # a file really named "-" is still ./-
@@ -396,22 +437,38 @@ def cmd_export(args: argparse.Namespace) -> int:
     if unknown:
         raise CommandError("unknown sections: " + ", ".join(sorted(unknown)) + "; choose from "
                            + ", ".join(known), 2)
+    as_of = _as_of(args.as_of)
+    if args.notes_as_comments and fmt != "docx":
+        raise CommandError("--notes-as-comments is for DOCX (Word comments)", 2)
     store = _open_store(args)
     workspace = _open_workspace(args, write=False)
-    options = ExportOptions(title=args.title or "", author=args.author or "", sections=sections,
+    options = ExportOptions(title=args.title or "", author=args.author or "",
+                            organisation=args.organisation or "",
+                            marking=DEFAULT_MARKING if args.marking is None else args.marking,
+                            as_of=as_of, sections=sections,
                             include_notes=not args.no_notes,
                             include_checklist=not args.no_checklist,
-                            include_charts=not args.no_charts)
+                            include_charts=not args.no_charts,
+                            notes_as_comments=args.notes_as_comments)
     started = time.perf_counter()
+    report: list[str] = []
     try:
         if not to_stdout:
-            path = export_briefing(store, workspace, fmt, output, options)
+            path = export_briefing(store, workspace, fmt, output, options, report=report)
         else:
-            data = export_bytes(store, workspace, fmt, options)
+            data = export_bytes(store, workspace, fmt, options, report=report)
     except ExportError as exc:
         raise CommandError(str(exc)) from exc
+    # What the export left out goes to stderr, one line each: never silently dropped.
+    for line in report:
+        _err(_printable(line))
     if not to_stdout:
-        print(f"wrote {path} ({path.stat().st_size / 1024:.0f} KB) in "
+        pages = ""
+        if fmt == "pdf":
+            from .export.typst_pdf import page_count
+
+            pages = f", {page_count(path.read_bytes())} pages"
+        print(f"wrote {_printable(str(path))} ({path.stat().st_size / 1024:.0f} KB{pages}) in "
               f"{(time.perf_counter() - started) * 1000:.0f} ms")
         return 0
     try:
@@ -427,6 +484,26 @@ def cmd_export(args: argparse.Namespace) -> int:
     print(f"wrote {fmt.upper()} to standard output ({len(data) / 1024:.0f} KB) in "
           f"{(time.perf_counter() - started) * 1000:.0f} ms", file=sys.stderr)
     return 0
+
+
+def _as_of(text: str | None) -> str:
+    """``--as-of``: an ISO date at the precision known (YYYY, YYYY-MM or YYYY-MM-DD)."""
+    if not text:
+        return ""
+    import datetime as dt
+
+    parts = text.split("-")
+    try:
+        if len(parts) == 1 and len(parts[0]) == 4:
+            dt.date(int(parts[0]), 1, 1)
+        elif len(parts) == 2:
+            dt.date(int(parts[0]), int(parts[1]), 1)
+        else:
+            dt.date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"--as-of must be a date: YYYY, YYYY-MM or YYYY-MM-DD (got "
+                           f"{_printable(text)!r})", 2) from None
+    return text
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
@@ -513,10 +590,20 @@ def build_parser() -> argparse.ArgumentParser:
                    help="show the briefing's risk assessment instead of your checklist values")
     p.add_argument("--no-charts", action="store_true", help="leave the charts out")
     p.add_argument("--title", help="title (default: the briefing's)")
-    p.add_argument("--author", help="author line")
+    p.add_argument("--author", metavar="NAME", help="who prepared it (the title page's "
+                   "\"Prepared by\")")
+    p.add_argument("--organisation", metavar="NAME", help="the preparing organisation")
+    p.add_argument("--marking", metavar="TEXT",
+                   help="handling marking printed on every page (default: \"Unclassified "
+                        "\u2014 open sources\"; \"\" for none)")
+    p.add_argument("--as-of", metavar="DATE",
+                   help="\"information as of\" date, YYYY[-MM[-DD]] (default: the newest "
+                        "dated fact in the data)")
+    p.add_argument("--notes-as-comments", action="store_true",
+                   help="DOCX: write your notes as Word comments on what they annotate")
     p.add_argument("--sections", metavar="LIST",
                    help="comma-separated sections, at least one: overview,minerals,timeline,"
-                        "risks,source-notes (default: all)")
+                        "risks,actors,source-notes (default: all)")
     _add_data_options(p)
 
     note = add("note", cmd_note, "note add risk:investment-climate 'Watch the court docket'")
@@ -534,7 +621,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     sp = add_note_cmd("add", cmd_note_add, "add event:usgs-2022-list 'Check the list' --tag lists")
     sp.add_argument("target", metavar="TARGET", help="KIND:ID of the item (see `items`)")
-    sp.add_argument("text", metavar="TEXT", help="the note (use quotes; \\n not expanded)")
+    sp.add_argument("text", metavar="TEXT", nargs="?",
+                    help="the note (use quotes; \\n not expanded); or give --file")
+    sp.add_argument("--file", metavar="PATH",
+                    help="read the note's text from a UTF-8 file, or - for standard input "
+                         "(for notes longer than a shell argument)")
     sp.add_argument("--tag", default="", help="a one-line tag")
     sp.add_argument("--colour", default="", choices=("", "yellow", "green", "blue", "pink",
                                                      "orange"), help="highlight colour")

@@ -185,6 +185,21 @@ class Judgment(NamedTuple):
     caveat: str = ""
 
 
+class EstimativeWord(NamedTuple):
+    """One step of the estimative-language scale: a word and the probability range (percent)
+    it stands for. Reference data (cited), not an item of the briefing."""
+
+    id: str
+    seq: int
+    word: str
+    synonym: str
+    low: float
+    high: float
+
+    def range_label(self) -> str:
+        return f"{self.low:g}–{self.high:g}%"
+
+
 class Figure(NamedTuple):
     id: str
     seq: int

@@ -69,5 +69,15 @@ def cache_dir(override: str | os.PathLike[str] | None = None) -> Path:
     return Path(user_cache_dir(APP_NAME, appauthor=False))
 
 
+def fonts_dir() -> Path:
+    """The fonts the exports typeset with (see resources/fonts/SOURCES.md)."""
+    return resources_dir() / "fonts"
+
+
+def templates_dir() -> Path:
+    """The export templates (the PDF's Typst template)."""
+    return resources_dir() / "templates"
+
+
 def icon_path(name: str = "briefing-app.svg") -> Path:
     return resources_dir() / "icons" / name

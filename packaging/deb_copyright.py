@@ -53,6 +53,15 @@ LICENSES: dict[str, tuple[str, str]] = {
                     "fake-modules: Apache-2.0."),
     "pyinstaller-hooks-contrib": ("Apache-2.0", "Run-time hooks (pyi_rth_*)."),
     "python-docx": ("MIT", ""),
+    # typst-py's native module is the Typst compiler with the Rust crates it links (its wheel's
+    # CycloneDX SBOM lists each; the comment quotes their licences) and the fonts Typst embeds.
+    "typst": ("Apache-2.0 AND MIT AND Unicode-3.0 AND BSD-2-Clause AND BSD-3-Clause AND ISC "
+              "AND Zlib AND MPL-2.0 AND CC0-1.0 AND OFL-1.1 AND LPPL-1.3c AND Bitstream-Vera",
+              "The Typst compiler (Apache-2.0), typesetting the PDF export. It embeds the fonts "
+              "of typst-assets: Libertinus Serif (OFL-1.1; the PDF export embeds subsets of "
+              "it), New Computer Modern (the GUST Font License, which is the LPPL-1.3c with a "
+              "request to rename changed fonts) and DejaVu Sans Mono (Bitstream Vera licence, "
+              "DejaVu changes in the public domain)."),
     "lxml": ("BSD-3-Clause", "lxml's wheels also link libxml2 and libxslt (MIT)."),
 }
 
@@ -76,7 +85,7 @@ OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE SO
 #: Licences whose text Debian ships in /usr/share/common-licenses.
 COMMON = {"Apache-2.0": "Apache-2.0", "GPL-2.0-only": "GPL-2", "GPL-3.0-only": "GPL-3",
           "LGPL-3.0-only": "LGPL-3", "GPL-3.0-or-later": "GPL-3", "LGPL-2.1-or-later": "LGPL-2.1",
-          "CC0-1.0": "CC0-1.0"}
+          "CC0-1.0": "CC0-1.0", "MPL-2.0": "MPL-2.0"}
 
 
 def read_toc(path: Path) -> list[tuple[str, str, str]]:
@@ -109,6 +118,48 @@ def text_block(text: str) -> str:
     """Continuation lines of a copyright-file field: indented, empty lines as ' .'."""
     lines = [line.rstrip() for line in text.strip("\n").splitlines()]
     return "\n".join(f" {line}" if line.strip() else " ." for line in lines)
+
+
+def sbom_licences(dist: md.Distribution) -> list[str]:
+    """The licence expressions of the components a wheel's CycloneDX SBOM lists (the Rust
+    crates compiled into a native module), each once."""
+    import json
+
+    found: set[str] = set()
+    for f in dist.files or []:
+        if "/sboms/" in str(f) and str(f).endswith(".json"):
+            sbom = json.loads(Path(dist.locate_file(f)).read_text(encoding="utf-8"))
+            for component in sbom.get("components", []):
+                for lic in component.get("licenses", []):
+                    name = lic.get("expression") or lic.get("license", {}).get("id") \
+                        or lic.get("license", {}).get("name")
+                    if name:
+                        found.add(" ".join(name.split()))
+    return sorted(found)
+
+
+def font_paragraphs(bundled: set[str]) -> list[str]:
+    """The fonts under resources/fonts (see its SOURCES.md): the Noto fonts under the OFL-1.1,
+    Symbola under its author's notice. They are the project's files by location only."""
+    fonts = ROOT / "resources" / "fonts"
+    dest = "_internal/briefing_app/resources/fonts/"
+    out = []
+    noto = sorted(d for d in bundled if d.startswith(dest + "Noto"))
+    if noto:
+        ofl = (fonts / "OFL-Noto.txt").read_text(encoding="utf-8")
+        out.append(paragraph(
+            [*noto, dest + "OFL-Noto.txt"], copyright_lines([ofl], "Google LLC"), "OFL-1.1", ofl,
+            "Noto Sans, Noto Naskh Arabic and Noto Sans Hebrew, unchanged, from Debian 12's "
+            "fonts-noto-core 20201225-1 (see briefing_app/resources/fonts/SOURCES.md). The PDF "
+            "export and the charts typeset with them and embed subsets in the PDFs they make."))
+    if dest + "Symbola.ttf" in bundled:
+        notice = (fonts / "LICENSE-Symbola.txt").read_text(encoding="utf-8")
+        out.append(paragraph(
+            [dest + "Symbola.ttf", dest + "LICENSE-Symbola.txt"], ["2007-2015 George Douros"],
+            "Symbola", notice,
+            "Symbola 2.60, unchanged, from Debian 12's fonts-symbola 2.60-1.1 (Symbola_hint.ttf):"
+            " emoji and symbols in the PDF export."))
+    return out
 
 
 def licence_files(dist: md.Distribution) -> list[Path]:
@@ -251,7 +302,7 @@ def main(argv: list[str]) -> int:
         f"The Python {sys.version.split()[0]} interpreter and standard library (the standard-"
         "library modules in the archive too); its licence "
         "text also covers the third-party code built into them (libmpdec, expat, ...)."))
-    files_of.pop("briefing-app", None)
+    paragraphs.extend(font_paragraphs(files_of.pop("briefing-app", set())))
 
     for name in sorted(files_of, key=str.lower):
         dist = dists[name]
@@ -280,7 +331,13 @@ def main(argv: list[str]) -> int:
             holders = ["The Qt Company Ltd. and other contributors"]
         if name == "shiboken6":
             holders = ["The Qt Company Ltd."]
+        if name == "typst":  # its licence file (Apache-2.0) names nobody
+            holders = ["The Typst project developers (the compiler and typst-assets)",
+                       "messense and the typst-py contributors (the Python binding)"]
         comment = f"{name} {dist.version}." + (f" {note}" if note else "")
+        if crates := sbom_licences(dist):
+            comment += (" The licences of the components its SBOM lists (each one's own "
+                        "expression): " + "; ".join(crates) + ".")
         paragraphs.append(paragraph(sorted({pattern(d) for d in files_of[name]}), holders,
                                     expression, licence_text(expression, texts), comment))
         if name == "pyqtgraph":

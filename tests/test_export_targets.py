@@ -33,7 +33,7 @@ from briefing_app.store.briefing import BriefingStore
 from .conftest import ROOT, run_cli
 from .system import need_root, need_tool, unavailable
 
-IMAGES = {"timeline.svg", "heatmap.svg"}
+IMAGES = {"supply.svg", "timeline.svg", "heatmap.svg"}
 NO_CHARTS = ExportOptions(include_charts=False)
 
 
@@ -201,7 +201,7 @@ def test_markdown_export_to_a_full_disk_keeps_the_earlier_export(tmp_path: Path,
                                                                  store: BriefingStore) -> None:
     with small_tmpfs(tmp_path / "small", "1m") as disk:
         export_briefing(store, None, "md", disk / "b.md")
-        with (disk / "filler").open("wb") as fh:  # the disk fills up afterwards
+        with (disk / "filler").open("wb", buffering=0) as fh:  # the disk fills up afterwards
             try:
                 while True:
                     fh.write(b"\0" * 65536)

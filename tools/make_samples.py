@@ -52,7 +52,11 @@ def main(out: Path) -> None:
     ws.set_checklist_field("investment-climate", "reviewed", True)
     ws.set_checklist_field("investment-climate", "likelihood", 2)
     ws.set_checklist_field("investment-climate", "status", "mitigated")
-    options = ExportOptions(author="Sample export (demonstration notes)")
+    ws.add_note("Sample note in Urdu, to show right-to-left text: \u0627\u0631\u062f\u0648 "
+                "\u0632\u0628\u0627\u0646 \u06c1\u06d2", target=ItemRef("region", "balochistan"),
+                tag="languages")
+    options = ExportOptions(author="A. Analyst (sample export, demonstration notes)",
+                            organisation="Example desk")
     for fmt in ("pdf", "html", "md", "docx"):
         path = export_briefing(store, ws, fmt, out / f"briefing.{fmt}", options)
         print(f"wrote {path}")

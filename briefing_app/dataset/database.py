@@ -88,6 +88,7 @@ def _write(db: sqlite_utils.Database, inputs: Inputs) -> dict[str, int]:
     _write_geography(db, recs, measured)
     _write_timeline(db, recs)
     _write_risks(db, recs)
+    _write_method(db, recs)
     item_rows, prov_rows = _write_provenance(db, inputs, passage_rows)
     _write_search(db, inputs, item_rows, prov_rows, passage_rows)
 
@@ -320,6 +321,15 @@ def _write_risks(db: sqlite_utils.Database, recs: Records) -> None:
     db.table("risks").insert_all(risk_rows)
 
 
+def _write_method(db: sqlite_utils.Database, recs: Records) -> None:
+    """How the briefing expresses probability: each estimative word and its range (cited)."""
+    db.table("estimative_scale").create(
+        TEXT_COLS | {"word": str, "synonym": str, "low": float, "high": float}, pk="id"
+    )
+    db.table("estimative_scale").insert_all(
+        _rows(recs["estimative"], ["word", "synonym", "low", "high"]))
+
+
 def _write_provenance(db: sqlite_utils.Database, inputs: Inputs,
                       passage_rows: Rows) -> tuple[Rows, Rows]:
     """Every annotatable item and what each rests on (a quoted passage or a citation)."""
@@ -352,8 +362,10 @@ def _write_provenance(db: sqlite_utils.Database, inputs: Inputs,
         fields = list(kind.fields)
         for seq, record in enumerate(recs[kind_name], start=1):
             title = str(record.data[kind.title])
-            item_rows.append({"kind": kind_name, "id": record.id, "seq": seq, "title": title,
-                              "text": _item_text(record, [*fields, "caveat"])})
+            if kind.item:  # reference data (the estimative scale) is cited but not an item
+                item_rows.append({"kind": kind_name, "id": record.id, "seq": seq,
+                                  "title": title,
+                                  "text": _item_text(record, [*fields, "caveat"])})
             n = 0
             for quote, span in record.quotes:
                 assert span is not None  # load_inputs guarantees every quote was found

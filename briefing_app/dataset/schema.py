@@ -72,6 +72,7 @@ class Kind:
     single: bool = False  # a TOML table rather than an array of tables
     provenance: bool = True
     title: str = "title"  # the field that names the item in lists
+    item: bool = True  # an item of the briefing (shown, searched, annotated); else reference data
 
     def all_fields(self) -> dict[str, F]:
         common = {"id": req("text")}
@@ -93,10 +94,25 @@ KINDS: dict[str, Kind] = {
                 "publisher": req("text"),
                 "date": opt("date"),
                 "url": req("text"),
+                # The fact base's id (F01...), or "map" / "method" for the bundled map data
+                # and the estimative scale, which do not come from the fact base.
                 "fact": req("text"),
                 "note": opt("text"),
             },
             provenance=False,
+        ),
+        Kind(
+            "estimative",
+            "method.toml",
+            "estimative",
+            {
+                "word": req("enum", choices=ESTIMATIVE_WORDS),
+                "low": req("number"),
+                "high": req("number"),
+                "synonym": req("text"),
+            },
+            title="word",
+            item=False,
         ),
         Kind(
             "overview",

@@ -1,9 +1,18 @@
-"""Assemble the annotated briefing (a ``Document``) from the bundled data and the workspace."""
+"""Assemble the annotated briefing (a ``Document``) from the bundled data and the workspace.
+
+The structure follows serious public briefings (Congressional Research Service and
+International Crisis Group reports): a title page, a summary with the key judgments and the
+estimative scale they use, a scope and method note, numbered sections, and lettered annexes
+(the dated events, the actors, the sources and references, an index of the analyst's notes).
+Nothing the database holds for an exported section is left out: every caveat, date note, place
+note and actor record reaches the document. A note whose item lies in a section left out is
+reported in ``Document.left_out``, never dropped silently.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from ..domain import ItemRef, PartialDate
 from ..store.anchoring import Placement, place_notes
@@ -13,18 +22,36 @@ from ..store.workspace import ChecklistEntry, Workspace
 from . import charts_svg
 from .model import (
     SECTIONS,
+    Block,
     Bullets,
     Document,
     ExportOptions,
     Heading,
     Image,
+    LeftOut,
     Note,
     Para,
     Reference,
+    ReferenceList,
     Section,
     Table,
     visible,
 )
+
+#: Which item kinds each choosable section presents (a note on such an item goes with it).
+SECTION_KINDS: dict[str, tuple[str, ...]] = {
+    "overview": ("overview", "judgment", "figure", "benefit"),
+    "minerals": ("region", "mineral", "project"),
+    "timeline": ("event", "era"),
+    "risks": ("risk",),
+    "actors": ("actor",),
+    "source-notes": ("source",),
+}
+KEYWORDS = ["critical minerals", "Pakistan", "United States", "China", "supply chains",
+            "rare earths", "Balochistan", "Khyber Pakhtunkhwa"]
+DESCRIPTION = ("The United States seeking a critical-minerals partnership with Pakistan to "
+               "counter China's dominance of mineral supply chains.")
+ANNEX_LETTERS = "ABCDEFGH"
 
 
 class _Refs:
@@ -53,7 +80,8 @@ class _Refs:
                 who = ", ".join(x for x in (src.publisher, src.date) if x) or (
                     "publisher and date not stated")
                 n = self._number(f"passage:{p.passage_id}",
-                                 f"\u201c{src.title}\u201d ({src.kind}; {who}), paragraph {seq}.")
+                                 f"\u201c{src.title}\u201d ({src.kind}; {who}), paragraph {seq}.",
+                                 src.url)
             else:
                 assert p.citation is not None
                 n = self._number(f"citation:{p.citation.id}", p.citation.reference(),
@@ -62,9 +90,88 @@ class _Refs:
                 numbers.append(n)
         return numbers
 
+    def cell(self, ref: ItemRef) -> str:
+        return ", ".join(str(n) for n in self.of(ref))
+
 
 def _date_label(iso: str) -> str:
     return PartialDate(iso).label() if iso else ""
+
+
+def newest_fact(store: BriefingStore) -> str:
+    """The date the briefing's information runs to: its newest dated event (ISO, at the
+    precision known). Figures are not counted: a projection's year is not news."""
+    dates = [e.date for e in store.events()]
+    if not dates:
+        return ""
+    return max(dates, key=lambda d: d.iso.ljust(10, "~")).iso
+
+
+class _Builder:
+    """Fills sections in document order, numbering tables, figures and notes as it goes."""
+
+    def __init__(self, store: BriefingStore, workspace: Workspace | None,
+                 opts: ExportOptions, refs: _Refs):
+        self.store = store
+        self.opts = opts
+        self.refs = refs
+        notes = workspace.notes() if (workspace is not None and opts.include_notes) else []
+        self.placements = place_notes(store, notes)
+        self.by_item: dict[ItemRef, list[Placement]] = {}
+        for p in self.placements:
+            if p.anchored and p.item is not None:
+                self.by_item.setdefault(p.item, []).append(p)
+        self.checklist: dict[str, ChecklistEntry] = (
+            workspace.checklist() if (workspace is not None and opts.include_checklist)
+            else {})
+        self.tables = 0
+        self.figures = 0
+        self.note_count = 0
+        self.used_notes: set[str] = set()
+        self.heading_ids: set[str] = set()
+
+    # -- numbering ------------------------------------------------------------------------
+    def table(self, header: list[str], rows: list[list[str]], widths: list[float],
+              caption: str, source: str, notes: list[Para] | None = None) -> Table:
+        self.tables += 1
+        return Table(header, rows, widths, caption, self.tables, source, notes or [],
+                     f"table-{self.tables}")
+
+    def image(self, name: str, alt: str, caption: str, svg: str, size: tuple[int, int],
+              source: str) -> Image:
+        self.figures += 1
+        return Image(name, alt, caption, svg, width_px=size[0], height_px=size[1],
+                     number=self.figures, source=source, id=f"figure-{self.figures}")
+
+    def heading(self, text: str, level: int, anchor: str) -> Heading:
+        base, n = anchor, 2
+        while anchor in self.heading_ids:
+            anchor = f"{base}-{n}"
+            n += 1
+        self.heading_ids.add(anchor)
+        return Heading(text, level, anchor)
+
+    def notes(self, ref: ItemRef, label: str, about: str = "") -> list[Note]:
+        out = []
+        for p in self.by_item.get(ref, []):
+            self.note_count += 1
+            self.used_notes.add(p.note.id)
+            out.append(Note(f"{KIND_LABELS.get(ref.kind, ref.kind)}: {label}",
+                            visible(p.note.body), visible(p.note.tag), p.note.colour,
+                            p.note.updated_at, number=self.note_count,
+                            id=f"note-{self.note_count}", about=about))
+        return out
+
+    def text_note(self, p: Placement, target: str, quote: str, about: str = "") -> Note:
+        self.note_count += 1
+        self.used_notes.add(p.note.id)
+        return Note(target, visible(p.note.body), visible(p.note.tag), p.note.colour,
+                    p.note.updated_at, visible(quote), number=self.note_count,
+                    id=f"note-{self.note_count}", about=about)
+
+    @staticmethod
+    def caveat(text: str) -> list[Para]:
+        return [Para(f"Caveat: {text}", style="caveat")] if text else []
 
 
 def build_document(store: BriefingStore, workspace: Workspace | None,
@@ -76,127 +183,204 @@ def build_document(store: BriefingStore, workspace: Workspace | None,
     opts = options or ExportOptions()
     report = progress or (lambda _p, _s: None)
     refs = _Refs(store)
-    notes = workspace.notes() if (workspace is not None and opts.include_notes) else []
-    placements = place_notes(store, notes)
-    by_item: dict[ItemRef, list[Placement]] = {}
-    for p in placements:
-        if p.anchored and p.item is not None:
-            by_item.setdefault(p.item, []).append(p)
-    checklist: dict[str, ChecklistEntry] = (
-        workspace.checklist() if (workspace is not None and opts.include_checklist) else {})
-
-    def note_blocks(ref: ItemRef, label: str) -> list[Note]:
-        return [Note(f"{KIND_LABELS.get(ref.kind, ref.kind)}: {label}", visible(p.note.body),
-                     visible(p.note.tag), p.note.colour, p.note.updated_at)
-                for p in by_item.get(ref, [])]
-
+    b = _Builder(store, workspace, opts, refs)
     overview = store.overview()
-    sources = [f"{s.title} ({s.kind}; publisher and date "
-               f"{'not stated' if not (s.publisher or s.date) else s.publisher + ' ' + s.date})"
-               for s in store.sources()]
+    as_of = opts.as_of or newest_fact(store)
     doc = Document(
         title=visible(opts.title.strip()) or overview.title,
         author=visible(opts.author.strip()),
         date=(today or dt.date.today()).isoformat(),
-        sources=sources,
+        sources=[_source_line(s) for s in store.sources()],
         sections=[],
         references=refs.references,
-        subtitle="Annotated briefing",
+        organisation=visible(opts.organisation.strip()),
+        as_of=as_of,
+        marking=visible(opts.marking.strip()),
+        keywords=list(KEYWORDS),
+        description=DESCRIPTION,
     )
-    titles = dict(SECTIONS)
     chosen = [s for s, _ in SECTIONS if s in opts.sections]
-    for n, section_id in enumerate(chosen):
-        report(int(100 * n / max(len(chosen), 1)), titles[section_id])
-        section = Section(section_id, titles[section_id])
-        builder = {
-            "overview": _overview,
-            "minerals": _minerals,
-            "timeline": _timeline,
-            "risks": _risks,
-            "source-notes": _source_notes,
-        }[section_id]
-        builder(section, store, refs, note_blocks, placements, checklist, opts)
+    steps = len(chosen) + 4
+    done = 0
+
+    def step(what: str) -> None:
+        nonlocal done
+        report(int(100 * done / steps), what)
+        done += 1
+
+    # Front matter: the summary first (an official reads it and may stop there).
+    step("Summary")
+    if "overview" in chosen:
+        doc.sections.append(_summary(b, store))
+    numbered = 0
+    body = {"overview": ("Context and key figures", _context),
+            "minerals": ("Minerals by region", _minerals),
+            "timeline": ("Geopolitics timeline", _timeline),
+            "risks": ("Risk checklist", _risks),
+            "source-notes": ("Notes on the source documents", _source_notes)}
+    for section_id in chosen:
+        if section_id not in body:
+            continue
+        title, fill = body[section_id]
+        step(title)
+        numbered += 1
+        section = Section(section_id, title, number=str(numbered))
+        fill(b, store, section)
         if section.blocks:
             doc.sections.append(section)
-    unanchored = [p for p in placements if not p.anchored]
-    if unanchored:
-        section = Section("unanchored", "Unanchored notes")
-        section.blocks.append(Para(
-            "These notes were written on items or passages that the current briefing data no "
-            "longer contains. They are kept with their original quote or target.", style="meta"))
-        for p in unanchored:
-            lost = p.note
-            target = (f"{lost.target} (no longer in the briefing)" if lost.target is not None
-                      else f"Source {lost.anchor.source_id}: the passage this note quotes is "
-                           "not in the current text (the quote below is the note's own record)"
-                      if lost.anchor else "unknown")
-            section.blocks.append(Note(target, visible(lost.body), visible(lost.tag),
-                                       lost.colour, lost.updated_at,
-                                       visible(lost.anchor.quote) if lost.anchor else ""))
-        doc.sections.append(section)
+        else:
+            numbered -= 1
+    annexes: list[Section] = []
+    if "timeline" in chosen:
+        step("Annex: dated events")
+        annexes.append(_annex_events(b, store))
+    if "actors" in chosen:
+        step("Annex: actors")
+        annexes.append(_annex_actors(b, store))
+    step("Annex: sources and references")
+    references = _references(doc)
+    annexes.append(references)
+    unanchored = [p for p in b.placements if not p.anchored]
+    lost = _unanchored(b, unanchored) if unanchored else None
+    doc.left_out = _left_out(b, chosen)
+    if b.note_count:  # after every note has its number (the unanchored ones too)
+        annexes.append(_notes_index(doc, b, [lost] if lost else []))
+    if lost is not None:
+        annexes.append(lost)
+    for letter, annex in zip(ANNEX_LETTERS, annexes, strict=False):
+        annex.number = letter
+    doc.sections.insert(1 if doc.sections and doc.sections[0].id == "summary" else 0,
+                        _scope(b, store, doc, annexes))
+    doc.sections.extend(annexes)
     report(100, "done")
     return doc
 
 
-NoteFn = Callable[[ItemRef, str], list[Note]]
+def _source_line(s) -> str:  # type: ignore[no-untyped-def]
+    who = ", ".join(x for x in (s.publisher, s.date) if x) or "publisher and date not stated"
+    return f"{s.title} ({s.kind}; {who})"
 
 
-def _overview(section: Section, store: BriefingStore, refs: _Refs, notes: NoteFn,
-              _placements: list[Placement], _checklist: dict[str, ChecklistEntry],
-              _opts: ExportOptions) -> None:
-    b = section.blocks
+# -- front matter ---------------------------------------------------------------------------
+def _summary(b: _Builder, store: BriefingStore) -> Section:
+    section = Section("summary", "Summary", kind="front")
+    out = section.blocks
     o = store.overview()
     oref = ItemRef("overview", o.id)
-    b.append(Heading("Bottom line up front", 3))
-    b.append(Para(o.bluf, refs.of(oref), "lead"))
-    if o.caveat:
-        b.append(Para(f"Caveat: {o.caveat}", style="caveat"))
-    b.extend(notes(oref, o.title))
-    b.append(Heading("Key judgments", 3))
-    for i, j in enumerate(store.judgments(), start=1):
+    out.append(b.heading("Bottom line", 2, "bottom-line"))
+    out.append(Para(o.bluf, b.refs.of(oref), "lead"))
+    out.extend(b.caveat(o.caveat))
+    out.extend(b.notes(oref, o.title, "bottom-line"))
+    out.append(b.heading("Key judgments", 2, "key-judgments"))
+    judgments = store.judgments()
+    items = []
+    extra: list[Block] = []
+    for j in judgments:
         jref = ItemRef("judgment", j.id)
-        b.append(Para(f"{i}. {j.estimative.capitalize()} ({j.confidence} confidence): {j.text}",
-                      refs.of(jref)))
-        b.append(Para(f"Basis: {j.basis}", style="meta"))
-        if j.caveat:
-            b.append(Para(f"Caveat: {j.caveat}", style="caveat"))
-        b.extend(notes(jref, f"judgment {i}"))
-    b.append(Heading("Key figures", 3))
+        items.append(Para(j.text, b.refs.of(jref),
+                          lead_in=f"{j.estimative.capitalize()} ({j.confidence} confidence)."))
+    out.append(Bullets(items, ordered=True))
+    for i, j in enumerate(judgments, start=1):
+        jref = ItemRef("judgment", j.id)
+        extra.append(Para(j.basis, style="meta", lead_in=f"Basis for judgment {i}:"))
+        extra.extend(b.caveat(j.caveat))
+        extra.extend(b.notes(jref, f"judgment {i}", "key-judgments"))
+    out.extend(extra)
+    scale = store.estimative_scale()
+    if scale:
+        cite = b.refs.of(ItemRef("estimative", scale[0].id))
+        out.append(b.table(
+            ["Estimative word", "Also written", "Probability"],
+            [[w.word, w.synonym, w.range_label()] for w in scale], [2.2, 2.2, 1.4],
+            "How likely: the estimative words the judgments use",
+            "Source: the US Intelligence Community's analytic standards (ICD 203)"
+            + (f", reference [{', '.join(map(str, cite))}]." if cite else ".")))
+        out.append(Para("Confidence (low, moderate, high) says how well the sources support a "
+                        "judgment, not how likely it is.", style="meta"))
+    return section
+
+
+def _scope(b: _Builder, store: BriefingStore, doc: Document,
+           annexes: list[Section]) -> Section:
+    section = Section("scope", "Scope and method", kind="front")
+    sources = store.sources()
+    citations = sum(1 for r in doc.references if not r.text.startswith("\u201c"))
+    kinds = ", ".join(sorted({s.kind for s in sources}))
+    as_of = PartialDate(doc.as_of).label() if doc.as_of else "not known"
+    where = {a.id: f"Annex {a.number}" for a in annexes}
+    paras = [
+        Para(f"This briefing rests on {len(sources)} source document"
+             f"{'s' if len(sources) != 1 else ''} ({kinds}) and {citations} external "
+             "publications. Every statement carries the numbers of its references; "
+             f"{where.get('annex-references', 'the references annex')} lists them with "
+             "their publishers, dates and addresses. Where the source article and the cited "
+             "publications disagree, a caveat says so instead of picking a side."),
+        Para("Key judgments use the estimative words of the scale in the summary; "
+             "confidence (low, moderate, high) expresses how well the sources support a "
+             "judgment. Figures are given to the precision of their source, and dates to "
+             "the precision known (a day, a month or a year)."),
+        Para(f"Information as of {as_of}: the newest dated fact in the data"
+             f"{' (or the date the analyst set)' if b.opts.as_of else ''}. Exported on "
+             f"{PartialDate(doc.date).label()}."),
+    ]
+    if b.note_count or b.checklist:
+        paras.append(Para(
+            "The analyst's own work is marked as such: notes (N1, N2, \u2026) sit with what "
+            "they annotate"
+            + (f" and are listed in {where['annex-notes']}" if "annex-notes" in where else "")
+            + "; risk ratings are the analyst's where the analyst set them, with the "
+            "briefing's assessment beside them."))
+    section.blocks.extend(paras)
+    return section
+
+
+# -- sections -------------------------------------------------------------------------------
+def _context(b: _Builder, store: BriefingStore, section: Section) -> None:
+    out = section.blocks
+    out.append(b.heading("Key figures", 2, "key-figures"))
     rows = []
+    table_notes: list[Para] = []
     figure_notes: list[Note] = []
     for f in store.figures():
         fref = ItemRef("figure", f.id)
-        numbers = refs.of(fref)
-        rows.append([f.label, f"{f.value_text()} {f.unit}", _date_label(f.as_of) or "undated",
-                     ", ".join(str(n) for n in numbers)])
-        figure_notes.extend(notes(fref, f.label))
-    b.append(Table(["Figure", "Value", "As of", "Refs"], rows, [5, 2.2, 1.8, 1]))
-    b.extend(figure_notes)
-    b.append(Heading("Benefits for Pakistan", 3))
+        rows.append([f.label, f"{f.value_text()} {f.unit}", f.measures,
+                     _date_label(f.as_of) or "undated", b.refs.cell(fref)])
+        if f.caveat:
+            table_notes.append(Para(f.caveat, lead_in=f"{f.label}:", style="small"))
+        figure_notes.extend(b.notes(fref, f.label, "key-figures"))
+    out.append(b.table(["Figure", "Value", "What it measures", "As of", "Refs"], rows,
+                       [3.2, 1.6, 3.4, 1.2, 0.8], "Key figures",
+                       "Sources: the references in the Refs column.", table_notes))
+    out.extend(figure_notes)
+    charted = [f for f in store.figures() if f.chart_series]
+    if b.opts.include_charts and charted:
+        svg, size = charts_svg.supply_svg(charted)
+        out.append(b.image(
+            "supply", "Bar chart of China's share of world rare-earth mining and of "
+            "processing, as each source reports it",
+            "China's share of world rare-earth mining and processing, by source", svg, size,
+            "Sources: the key figures above (mining and processing shares)."))
+    out.append(b.heading("Benefits for Pakistan", 2, "benefits"))
     items = []
-    benefit_notes: list[Note] = []
+    extra: list[Block] = []
     for x in store.benefits():
         bref = ItemRef("benefit", x.id)
-        items.append(Para(f"{x.title}: {x.description}", refs.of(bref)))
-        benefit_notes.extend(notes(bref, x.title))
-    b.append(Bullets(items))
-    b.extend(benefit_notes)
-    actor_notes = [n for a in store.actors() for n in notes(ItemRef("actor", a.id), a.name)]
-    if actor_notes:
-        b.append(Heading("Notes on actors", 3))
-        b.extend(actor_notes)
+        items.append(Para(x.description, b.refs.of(bref), lead_in=f"{x.title}."))
+        extra.extend(b.caveat(x.caveat and f"{x.title}: {x.caveat}"))
+        extra.extend(b.notes(bref, x.title, "benefits"))
+    out.append(Bullets(items))
+    out.extend(extra)
 
 
-def _minerals(section: Section, store: BriefingStore, refs: _Refs, notes: NoteFn,
-              _placements: list[Placement], _checklist: dict[str, ChecklistEntry],
-              _opts: ExportOptions) -> None:
-    b = section.blocks
+def _minerals(b: _Builder, store: BriefingStore, section: Section) -> None:
+    out = section.blocks
     minerals = {m.id: m for m in store.minerals()}
     actors = {a.id: a for a in store.actors()}
     projects = store.projects()
     for region in store.regions():
         rref = ItemRef("region", region.id)
-        b.append(Heading(region.name, 3))
+        anchor = f"region-{region.id}"
+        out.append(b.heading(region.name, 2, anchor))
         facts = [region.kind.capitalize()]
         if region.capital:
             facts.append(f"capital {region.capital}")
@@ -206,112 +390,103 @@ def _minerals(section: Section, store: BriefingStore, refs: _Refs, notes: NoteFn
         else:
             facts.append(f"area about {region.area_km2_measured:,.0f} km\u00b2 (measured "
                          "from the map boundary)")
-        b.append(Para("; ".join(facts) + ".", style="meta"))
-        b.append(Para(region.description, refs.of(rref)))
-        b.extend(notes(rref, region.name))
-        rows = []
-        for mid in region.minerals:
-            m = minerals[mid]
-            rows.append([m.name, m.uses, ", ".join(str(n) for n in
-                                                   refs.of(ItemRef("mineral", m.id)))])
+        out.append(Para("; ".join(facts) + ".", style="meta"))
+        out.append(Para(region.description, b.refs.of(rref)))
+        out.extend(b.caveat(region.caveat))
+        out.extend(b.notes(rref, region.name, anchor))
+        rows = [[minerals[mid].name, minerals[mid].uses,
+                 b.refs.cell(ItemRef("mineral", mid))] for mid in region.minerals]
         if rows:
-            b.append(Table(["Mineral", "Uses", "Refs"], rows, [2, 6, 1],
-                           caption=f"Minerals in {region.name}"))
+            out.append(b.table(["Mineral", "Uses", "Refs"], rows, [2, 6, 1],
+                               f"Minerals in {region.name}",
+                               "Sources: the references in the Refs column; the mineral "
+                               "profiles below give each mineral's sources in full."))
         here = [p for p in projects if p.region == region.id]
         if here:
-            prow = []
-            project_notes: list[Note] = []
-            for p in here:
-                pref = ItemRef("project", p.id)
-                prow.append([p.name, ", ".join(minerals[m].name for m in p.minerals),
-                             actors[p.operator].name if p.operator else "not stated",
-                             p.status, ", ".join(str(n) for n in refs.of(pref))])
-                project_notes.extend(notes(pref, p.name))
-            b.append(Table(["Project / deposit", "Minerals", "Operator", "Status", "Refs"],
-                           prow, [2.4, 2, 1.6, 3.2, 0.8],
-                           caption=f"Projects and deposits in {region.name}"))
-            b.extend(project_notes)
+            out.extend(_projects_table(b, here, minerals, actors, f"Projects and deposits in "
+                                       f"{region.name}", anchor))
     others = [p for p in projects if not p.region]
     if others:
-        b.append(Heading("Programmes without a stated site", 3))
-        for p in others:
-            pref = ItemRef("project", p.id)
-            b.append(Para(f"{p.name}: {p.description}", refs.of(pref)))
-            b.extend(notes(pref, p.name))
-    b.append(Heading("Mineral profiles", 3))
+        out.append(b.heading("Programmes without a stated site", 2, "programmes"))
+        out.extend(_projects_table(b, others, minerals, actors,
+                                   "Programmes without a stated site", "programmes"))
+    out.append(b.heading("Mineral profiles", 2, "mineral-profiles"))
     for m in minerals.values():
         mref = ItemRef("mineral", m.id)
-        b.append(Para(f"Why it matters: {m.strategic} Where in Pakistan: {m.occurrence}",
-                      refs.of(mref), lead_in=f"{m.name}."))
-        if m.caveat:
-            b.append(Para(f"Caveat: {m.caveat}", style="caveat"))
-        b.extend(notes(mref, m.name))
+        out.append(Para(f"Uses: {m.uses}. Why it matters: {m.strategic} Where in Pakistan: "
+                        f"{m.occurrence}", b.refs.of(mref), lead_in=f"{m.name}."))
+        out.extend(b.caveat(m.caveat and f"{m.name}: {m.caveat}"))
+        out.extend(b.notes(mref, m.name, "mineral-profiles"))
 
 
-def _timeline(section: Section, store: BriefingStore, refs: _Refs, notes: NoteFn,
-              _placements: list[Placement], _checklist: dict[str, ChecklistEntry],
-              opts: ExportOptions) -> None:
-    b = section.blocks
+def _projects_table(b: _Builder, projects, minerals, actors,  # type: ignore[no-untyped-def]
+                    caption: str, about: str) -> list[Block]:
+    rows = []
+    table_notes: list[Para] = []
+    project_notes: list[Note] = []
+    for p in projects:
+        pref = ItemRef("project", p.id)
+        site = p.place or "no site stated"
+        rows.append([p.name, ", ".join(minerals[m].name for m in p.minerals),
+                     actors[p.operator].name if p.operator else "not stated", site, p.status,
+                     b.refs.cell(pref)])
+        table_notes.append(Para(p.description, lead_in=f"{p.name}.", style="small"))
+        if p.place_note:
+            table_notes.append(Para(f"Site of {p.name}: {p.place_note}", style="small"))
+        if p.caveat:
+            table_notes.append(Para(f"Caveat on {p.name}: {p.caveat}", style="small"))
+        project_notes.extend(b.notes(pref, p.name, about))
+    return [b.table(["Project / deposit", "Minerals", "Operator", "Site", "Status", "Refs"],
+                    rows, [2.2, 1.8, 1.6, 1.4, 2.8, 0.8], caption,
+                    "Sources: the references in the Refs column.", table_notes),
+            *project_notes]
+
+
+def _timeline(b: _Builder, store: BriefingStore, section: Section) -> None:
+    out = section.blocks
     events = store.events()
     eras = store.eras()
     actors = {a.id: a for a in store.actors()}
-    if opts.include_charts:
-        svg, (w, h) = charts_svg.timeline_svg(events, eras, actors)
-        b.append(Image("timeline", "Timeline of events by actor, coloured by category", (
-            "Events by actor lane, coloured by category; bars span the month or year of "
-            "events known only to that precision; grey bands are eras."), svg, width_px=w,
-            height_px=h))
-    rows = []
-    event_notes: list[Note] = []
-    for e in events:
-        eref = ItemRef("event", e.id)
-        these = notes(eref, f"{e.date.short_label()}, {e.title}")
-        marks = ""
-        if these:
-            first = len(event_notes) + 1
-            marks = ", ".join(f"N{first + k}" for k in range(len(these)))
-            for k, n in enumerate(these):
-                n.target = f"N{first + k} \u2014 {n.target}"
-            event_notes.extend(these)
-        rows.append([e.date.label(), actors[e.lane].short, e.title,
-                     e.category.replace("-", " "),
-                     ", ".join(str(n) for n in refs.of(eref)), marks])
-    header = ["Date", "Actor", "Event", "Category", "Refs"]
-    widths = [1.6, 1, 4.4, 1.3, 0.9]
-    if event_notes:
-        header.append("Notes")
-        widths.append(0.8)
-    else:
-        rows = [r[:-1] for r in rows]
-    b.append(Table(header, rows, widths, caption="Dated events (dates shown to the precision "
-                                                 "known)"))
-    b.extend(event_notes)
-    b.append(Heading("Eras", 3))
+    if b.opts.include_charts and events:
+        svg, size = charts_svg.timeline_svg(events, eras, actors)
+        out.append(b.image(
+            "timeline", "Timeline chart: each event as a mark in its actor's lane, coloured "
+            "by category, with eras as grey bands",
+            "Events by actor and date; bars span the month or year of events known only to "
+            "that precision; grey bands are eras", svg, size,
+            "Source: the dated events of Annex A and the eras below."))
+    rows = [[e.date.label(), actors[e.lane].short, e.title, e.category.replace("-", " "),
+             b.refs.cell(ItemRef("event", e.id))] for e in events]
+    out.append(b.table(["Date", "Actor", "Event", "Category", "Refs"], rows,
+                       [1.7, 1.1, 4.4, 1.3, 0.9], "Dated events at a glance",
+                       "Sources: the references in the Refs column; Annex A gives each event "
+                       "in full, with date notes and caveats."))
+    out.append(b.heading("Eras", 2, "eras"))
     items = []
-    era_notes: list[Note] = []
+    extra: list[Block] = []
     for era in eras:
         eref = ItemRef("era", era.id)
         span = f"{era.start.label()} \u2013 {era.end.label() if era.end else 'ongoing'}"
-        items.append(Para(f"{era.title} ({span}): {era.description}", refs.of(eref)))
-        era_notes.extend(notes(eref, era.title))
-    b.append(Bullets(items))
-    b.extend(era_notes)
+        items.append(Para(era.description, b.refs.of(eref), lead_in=f"{era.title} ({span})."))
+        extra.extend(b.caveat(era.caveat and f"{era.title}: {era.caveat}"))
+        extra.extend(b.notes(eref, era.title, "eras"))
+    out.append(Bullets(items))
+    out.extend(extra)
 
 
-def _risks(section: Section, store: BriefingStore, refs: _Refs, notes: NoteFn,
-           _placements: list[Placement], checklist: dict[str, ChecklistEntry],
-           opts: ExportOptions) -> None:
-    b = section.blocks
+def _risks(b: _Builder, store: BriefingStore, section: Section) -> None:
+    out = section.blocks
     risks = store.risks()
-    mine = opts.include_checklist
+    mine = b.opts.include_checklist
+    checklist = b.checklist
     reviewed = sum(1 for r in risks if checklist.get(r.id, ChecklistEntry(r.id)).reviewed)
     if mine:
-        b.append(Para(f"{reviewed} of {len(risks)} risks reviewed by the analyst. Likelihood "
-                      "and impact are on a 1\u20135 scale; the analyst's values are shown with "
-                      "the briefing's assessment beside them.", style="meta"))
+        out.append(Para(f"{reviewed} of {len(risks)} risks reviewed by the analyst. Likelihood "
+                        "and impact are on a 1\u20135 scale; the analyst's values are shown "
+                        "with the briefing's assessment beside them.", style="meta"))
     else:
-        b.append(Para("The briefing's assessment of each risk (likelihood and impact, "
-                      "1\u20135); the analyst's review is not included.", style="meta"))
+        out.append(Para("The briefing's assessment of each risk (likelihood and impact, "
+                        "1\u20135); the analyst's review is not included.", style="meta"))
     rows = []
     placed = []
     for n, r in enumerate(risks, start=1):
@@ -330,40 +505,176 @@ def _risks(section: Section, store: BriefingStore, refs: _Refs, notes: NoteFn,
     if mine:
         header += ["Status", "Owner", "Next review", "Reviewed"]
         widths += [1.3, 1.4, 1.4, 1.1]
-    b.append(Table(header, rows, widths, caption="Risk checklist"))
-    if opts.include_charts:
-        svg, (w, h) = charts_svg.heatmap_svg(placed)
-        b.append(Image("heatmap", "Likelihood by impact heat map of the risks", (
-            "Each number is a risk from the table, placed by "
-            + ("the analyst's" if mine else "the briefing's") + " likelihood and impact."),
-            svg, width_px=w, height_px=h))
+    out.append(b.table(header, rows, widths, "Risk checklist",
+                       "Source: the briefing's assessment of each risk (below, with its "
+                       "references)" + ("; the analyst's review." if mine else ".")))
+    if b.opts.include_charts:
+        svg, size = charts_svg.heatmap_svg(placed)
+        out.append(b.image(
+            "heatmap", "Heat map: each risk's number placed in a five by five grid of "
+            "likelihood against impact",
+            "Risks by likelihood and impact: each number is a risk from the table, placed by "
+            + ("the analyst's" if mine else "the briefing's") + " likelihood and impact",
+            svg, size, "Source: the risk checklist above."))
     for n, r in enumerate(risks, start=1):
         rref = ItemRef("risk", r.id)
         e = checklist.get(r.id, ChecklistEntry(r.id))
-        b.append(Heading(f"{n}. {r.title}", 4))
-        b.append(Para(r.description, refs.of(rref)))
-        b.append(Para(f"Briefing's assessment: likelihood {r.likelihood}, impact {r.impact}. "
-                      f"{r.justification}", style="meta"))
+        anchor = f"risk-{n}"
+        out.append(b.heading(f"{n}. {r.title}", 2, anchor))
+        out.append(Para(r.description, b.refs.of(rref)))
+        out.append(Para(f"Briefing's assessment: likelihood {r.likelihood}, impact {r.impact}. "
+                        f"{r.justification}", style="meta"))
+        out.extend(b.caveat(r.caveat))
         if mine and e.rationale.strip():
-            b.append(Para(f"Analyst's rationale: {visible(e.rationale)}"))
-        b.append(Para("; ".join(r.indicators) + ".", lead_in="Watch:"))
-        b.append(Para("; ".join(r.mitigations) + ".", lead_in="Possible mitigations:"))
-        b.extend(notes(rref, r.title))
+            out.append(Para(visible(e.rationale), lead_in="Analyst's rationale:"))
+        out.append(Para("; ".join(r.indicators) + ".", lead_in="Watch:"))
+        out.append(Para("; ".join(r.mitigations) + ".", lead_in="Possible mitigations:"))
+        out.extend(b.notes(rref, r.title, anchor))
 
 
-def _source_notes(section: Section, store: BriefingStore, _refs: _Refs, notes: NoteFn,
-                  placements: list[Placement], _checklist: dict[str, ChecklistEntry],
-                  _opts: ExportOptions) -> None:
-    b = section.blocks
+def _source_notes(b: _Builder, store: BriefingStore, section: Section) -> None:
+    out = section.blocks
     sources = {s.id: s for s in store.sources()}
-    # Notes on a source as a whole first, then the notes on passages of its text.
     for src in sources.values():
-        b.extend(notes(ItemRef("source", src.id), src.title))
-    text_notes = sorted((p for p in placements if p.anchored and p.item is None),
-                        key=lambda p: (p.source_id, p.start))
-    for p in text_notes:
-        src = sources[p.source_id]
-        n = p.note
-        b.append(Note(f"{src.title}, paragraph {p.passage_seq}", visible(n.body),
-                      visible(n.tag), n.colour, n.updated_at,
-                      visible(src.text[p.start:p.end])))
+        anchor = f"source-{src.id}"
+        here = b.notes(ItemRef("source", src.id), src.title, anchor)
+        text_notes = sorted((p for p in b.placements if p.anchored and p.item is None
+                             and p.source_id == src.id), key=lambda p: p.start)
+        if not here and not text_notes:
+            continue
+        out.append(b.heading(src.title, 2, anchor))
+        out.extend(here)  # notes on the source as a whole, then on passages of its text
+        for p in text_notes:
+            out.append(b.text_note(p, f"{src.title}, paragraph {p.passage_seq}",
+                                   src.text[p.start:p.end], anchor))
+
+
+# -- annexes --------------------------------------------------------------------------------
+def _annex_events(b: _Builder, store: BriefingStore) -> Section:
+    annex = Section("annex-timeline", "Dated events", kind="annex")
+    out = annex.blocks
+    actors = {a.id: a for a in store.actors()}
+    out.append(Para("Every dated event of the briefing, oldest first, with the actors "
+                    "involved; dates are shown to the precision known, and a date note says "
+                    "how a date was established where that matters.", style="meta"))
+    year = None
+    for e in store.events():
+        if e.date.year != year:
+            year = e.date.year
+            out.append(b.heading(str(year), 2, f"events-{year}"))
+        eref = ItemRef("event", e.id)
+        who = ", ".join(actors[a].name for a in e.actors if a in actors)
+        out.append(Para(e.summary, b.refs.of(eref), lead_in=f"{e.date.label()}: {e.title}."))
+        out.append(Para(f"Actors: {who}. Category: {e.category.replace('-', ' ')}.",
+                        style="meta"))
+        if e.date_note:
+            out.append(Para(e.date_note, style="meta", lead_in="Date note:"))
+        out.extend(b.caveat(e.caveat))
+        out.extend(b.notes(eref, f"{e.date.short_label()}, {e.title}", f"events-{year}"))
+    return annex
+
+
+def _annex_actors(b: _Builder, store: BriefingStore) -> Section:
+    annex = Section("annex-actors", "Actors", kind="annex")
+    out = annex.blocks
+    kinds = {"country": "Countries", "province": "Provinces", "multilateral": "Multilateral",
+             "initiative": "Initiatives", "company": "Companies",
+             "state-body": "State bodies", "armed-group": "Armed groups"}
+    actors = store.actors()
+    for kind, title in kinds.items():
+        these = [a for a in actors if a.kind == kind]
+        if not these:
+            continue
+        anchor = f"actors-{kind}"
+        out.append(b.heading(title, 2, anchor))
+        for a in these:
+            aref = ItemRef("actor", a.id)
+            name = a.name if a.short in a.name else f"{a.name} ({a.short})"
+            out.append(Para(a.description, b.refs.of(aref), lead_in=f"{name}."))
+            out.extend(b.caveat(a.caveat and f"{a.name}: {a.caveat}"))
+            out.extend(b.notes(aref, a.name, anchor))
+    return annex
+
+
+def _unanchored(b: _Builder, placements: list[Placement]) -> Section:
+    annex = Section("unanchored", "Unanchored notes", kind="annex")
+    annex.blocks.append(Para(
+        "These notes were written on items or passages that the current briefing data no "
+        "longer contains. They are kept with their original quote or target.", style="meta"))
+    for p in placements:
+        lost = p.note
+        if lost.target is not None:
+            target = f"{lost.target} (no longer in the briefing)"
+            quote = ""
+        else:
+            assert lost.anchor is not None
+            target = (f"Source {lost.anchor.source_id}: the passage this note quotes is not in "
+                      "the current text (the quote below is the note's own record)")
+            quote = lost.anchor.quote
+        note = b.text_note(p, target, quote, "sec-unanchored")
+        note.unanchored = True
+        annex.blocks.append(note)
+    return annex
+
+
+def _left_out(b: _Builder, chosen: list[str]) -> list[LeftOut]:
+    """Notes on items of the sections the user left out: said, not dropped silently."""
+    titles = dict(SECTIONS)
+    covered = {k for s in chosen for k in SECTION_KINDS[s]}
+    out = []
+    for p in b.placements:
+        if not p.anchored or p.note.id in b.used_notes:
+            continue
+        if p.item is not None:
+            kind = p.item.kind
+            section = next((s for s, kinds in SECTION_KINDS.items() if kind in kinds), "")
+            if kind in covered:
+                continue
+            label = f"{KIND_LABELS.get(kind, kind)}: {p.item_title or p.item.id}"
+        else:
+            section = "source-notes"
+            label = f"a passage of {p.source_id}"
+        reason = (f"its section ({titles.get(section, section)}) was not exported"
+                  if section else "it is not on an item this export shows")
+        out.append(LeftOut(f"{label} \u2014 \u201c{_first_line(p.note.body)}\u201d", reason))
+    return out
+
+
+def _first_line(text: str) -> str:
+    line = " ".join(text.strip().split("\n", 1)[0].split())
+    return line if len(line) <= 60 else line[:57] + "\u2026"
+
+
+def _notes_index(doc: Document, b: _Builder, more: list[Section]) -> Section:
+    annex = Section("annex-notes", "Index of the analyst's notes", kind="annex")
+    where: dict[str, str] = {}
+    notes: list[Note] = []
+    for s in [*doc.sections, *more]:
+        for block in s.blocks:
+            if isinstance(block, Note):
+                where[block.id] = s.title
+                notes.append(block)
+    rows = [[n.label, n.target, n.tag or "\u2014", n.updated[:10] or "\u2014",
+             where.get(n.id, "")] for n in notes]
+    annex.blocks.append(b.table(["Note", "On", "Tag", "Updated", "Where"], rows,
+                                [0.7, 4, 1.2, 1.2, 2.4], "The analyst's notes",
+                                "Source: the analyst's workspace."))
+    return annex
+
+
+def _references(doc: Document) -> Section:
+    """The source documents and the numbered references (``doc.references`` is the list the
+    numbering fills, so the annex shows every number however late it was given)."""
+    annex = Section("annex-references", "Sources and references", kind="annex")
+    out = annex.blocks
+    out.append(Heading("Source documents", 2, "source-documents"))
+    out.append(Bullets([Para(line) for line in doc.sources]))
+    out.append(Heading("References", 2, "references"))
+    out.append(Para("Numbered in order of first use; each number in the text links here, and "
+                    "each entry back to where it is first cited.", style="meta"))
+    out.append(ReferenceList(doc.references))
+    return annex
+
+
+def notes_in(blocks: Iterable[Block]) -> list[Note]:
+    return [x for x in blocks if isinstance(x, Note)]

@@ -1,7 +1,8 @@
-"""Charts for exports as plain SVG text: the timeline and the risk heat map.
+"""Charts for exports as plain SVG text: supply concentration, the timeline, the heat map.
 
-SVG keeps HTML exports self-contained and Markdown images crisp, needs no plotting library, and
-is deterministic. DOCX and PDF get a PNG rendered from the same SVG (``pdf.svg_to_png``).
+SVG keeps the PDF's charts vector, HTML exports self-contained and Markdown images crisp,
+needs no plotting library, and is deterministic. DOCX gets a PNG rendered from the same SVG.
+The text uses the fonts the export ships (Noto Sans), so every renderer draws the same glyphs.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import datetime as dt
 from collections.abc import Sequence
 from html import escape
 
-from ..domain import Actor, Era, Event, PartialDate
+from ..domain import Actor, Era, Event, Figure, PartialDate
 
 CATEGORY_COLOURS = {
     "diplomacy": "#2c6fbb",
@@ -22,7 +23,8 @@ CATEGORY_COLOURS = {
     "legal": "#8d6e63",
     "trade": "#16a0a0",
 }
-FONT = "DejaVu Sans, Arial, Helvetica, sans-serif"
+FONT = "Noto Sans, DejaVu Sans, Arial, Helvetica, sans-serif"
+SERIES_COLOURS = {"mining": "#d98c1f", "processing": "#2c6fbb"}  # the window's chart too
 
 
 def _period(date: PartialDate) -> tuple[dt.date, dt.date]:
@@ -44,14 +46,26 @@ def _svg(width: int, height: int, body: list[str], title: str) -> str:
             + "</svg>")
 
 
+def _text_width(text: str, size: float) -> float:
+    """About how wide ``text`` is in Noto Sans at ``size`` px (its average advance is 0.55 em):
+    enough to keep a label inside the plot."""
+    return 0.55 * size * len(text)
+
+
 def timeline_svg(events: Sequence[Event], eras: Sequence[Era],
                  actors: dict[str, Actor]) -> tuple[str, tuple[int, int]]:
-    """Lanes by actor, a year axis, events coloured by category, eras as bands."""
+    """Lanes by actor, a year axis, events coloured by category, eras as bands.
+
+    Sized for a printed A4 text column (720 CSS px, drawn about 16 cm wide, so its smallest
+    text prints at about 6.5 pt). The axis spans the events; an era that began before it or
+    goes on after it (ongoing, or ending later) is cut at the plot's edge and marked there
+    with an arrowhead, and each era's label stays inside the plot.
+    """
     lanes = [a for a in actors if any(e.lane == a for e in events)
              or any(e.lane == a for e in eras)]
-    width, left, right, top, lane_h = 1000, 110, 20, 56, 46
-    height = top + lane_h * len(lanes) + 70
-    # The axis spans the events; eras that began earlier are cut at its left edge.
+    width, left, right, top, lane_h = 720, 96, 14, 62, 44
+    plot_right = width - right
+    height = top + lane_h * len(lanes) + 58
     starts = [_period(e.date)[0] for e in events]
     ends = [_period(e.date)[1] for e in events]
     first = dt.date(min(starts).year, 1, 1)
@@ -59,46 +73,73 @@ def timeline_svg(events: Sequence[Event], eras: Sequence[Era],
     span = (last - first).days
 
     def x(d: dt.date) -> float:
-        return left + (width - left - right) * (d - first).days / span
+        return left + (plot_right - left) * (d - first).days / span
 
     def y(lane: str) -> float:
         return top + lane_h * lanes.index(lane) + lane_h / 2
 
-    body = [f'<text x="{left}" y="22" font-size="15" font-weight="bold" fill="#222">'
+    body = [f'<text x="{left}" y="20" font-size="14" font-weight="bold" fill="#222">'
             "Geopolitics timeline: events by actor and date</text>"]
     # Legend.
-    lx = left
+    lx = float(left)
     for category, colour in CATEGORY_COLOURS.items():
-        body.append(f'<circle cx="{lx + 5}" cy="38" r="5" fill="{colour}"/>'
-                    f'<text x="{lx + 14}" y="42" font-size="11" fill="#333">'
-                    f"{escape(category.replace('-', ' '))}</text>")
-        lx += 22 + 7 * len(category)
+        name = category.replace("-", " ")
+        body.append(f'<circle cx="{lx + 5:.1f}" cy="38" r="5" fill="{colour}"/>'
+                    f'<text x="{lx + 14:.1f}" y="42" font-size="11" fill="#333">'
+                    f"{escape(name)}</text>")
+        lx += 24 + 0.5 * 11 * len(name)  # a tighter guess than _text_width: no gaps
     # Year grid.
+    bottom = top + lane_h * len(lanes)
     for year in range(first.year, last.year + 1):
         gx = x(dt.date(year, 1, 1))
-        body.append(f'<line x1="{gx:.1f}" y1="{top - 4}" x2="{gx:.1f}" '
-                    f'y2="{top + lane_h * len(lanes)}" stroke="#dddddd" stroke-width="1"/>')
+        body.append(f'<line x1="{gx:.1f}" y1="{top - 4}" x2="{gx:.1f}" y2="{bottom}" '
+                    'stroke="#dddddd" stroke-width="1"/>')
         if year < last.year:
-            body.append(f'<text x="{gx + 2:.1f}" y="{top + lane_h * len(lanes) + 16}" '
-                        f'font-size="10" fill="#444">{year}</text>')
-    body.append(f'<text x="{(left + width) / 2:.0f}" y="{height - 18}" font-size="11" '
-                f'text-anchor="middle" fill="#333">Year</text>')
-    # Lanes and eras.
-    today = dt.date.today()
+            body.append(f'<text x="{gx + 2:.1f}" y="{bottom + 15}" font-size="10.5" '
+                        f'fill="#444">{year}</text>')
+    body.append(f'<text x="{(left + plot_right) / 2:.0f}" y="{height - 14}" font-size="11" '
+                'text-anchor="middle" fill="#333">Year</text>')
     for lane in lanes:
         ly = y(lane)
-        body.append(f'<line x1="{left}" y1="{ly:.1f}" x2="{width - right}" y2="{ly:.1f}" '
+        body.append(f'<line x1="{left}" y1="{ly:.1f}" x2="{plot_right}" y2="{ly:.1f}" '
                     'stroke="#eeeeee"/>'
                     f'<text x="{left - 8}" y="{ly + 4:.1f}" font-size="12" text-anchor="end" '
                     f'fill="#222">{escape(actors[lane].short)}</text>')
+    # Eras: bands cut at the axis (an ongoing era runs to its end: no dependence on today),
+    # labels on one of two rows so two eras of a lane do not overprint each other.
+    taken: dict[str, list[tuple[float, float, int]]] = {}
+    band_h = lane_h * 0.84
     for era in eras:
-        x0 = x(max(_period(era.start)[0], first))
-        x1 = x(_period(era.end)[1] if era.end else min(today, last))
-        ly = y(era.lane)
-        body.append(f'<rect x="{x0:.1f}" y="{ly - lane_h * 0.42:.1f}" width="{x1 - x0:.1f}" '
-                    f'height="{lane_h * 0.84:.1f}" fill="#888888" fill-opacity="0.15"/>'
-                    f'<text x="{x0 + 3:.1f}" y="{ly - lane_h * 0.42 + 10:.1f}" font-size="9" '
-                    f'fill="#555">{escape(era.title)}</text>')
+        start = _period(era.start)[0]
+        end = _period(era.end)[1] if era.end else None
+        before, after = start < first, end is None or end >= last
+        x0 = x(max(start, first))
+        x1 = x(last) if end is None else x(min(end + dt.timedelta(days=1), last))
+        if x1 <= x0:
+            continue
+        by = y(era.lane) - band_h / 2
+        body.append(f'<rect x="{x0:.1f}" y="{by:.1f}" width="{x1 - x0:.1f}" '
+                    f'height="{band_h:.1f}" fill="#888888" fill-opacity="0.15"/>')
+        ay = by + 6
+        if after:  # continues past the axis' end
+            body.append(f'<path d="M{x1 - 7:.1f},{ay - 4:.1f} L{x1 - 1:.1f},{ay:.1f} '
+                        f'L{x1 - 7:.1f},{ay + 4:.1f} Z" fill="#777777"/>')
+        if before:  # began before the axis' start
+            body.append(f'<path d="M{x0 + 7:.1f},{ay - 4:.1f} L{x0 + 1:.1f},{ay:.1f} '
+                        f'L{x0 + 7:.1f},{ay + 4:.1f} Z" fill="#777777"/>')
+        label = era.title
+        size = 9.5
+        wide = _text_width(label, size)
+        lo = left + (10 if before else 3)
+        hi = plot_right - (10 if after and x1 >= plot_right - 1 else 3)
+        tx = max(lo, min(x0 + (10 if before else 3), hi - wide))
+        lane_labels = taken.setdefault(era.lane, [])
+        row = next((r for r in (0, 1) if not any(a < tx + wide and tx < b and r == rr
+                                                  for a, b, rr in lane_labels)), 0)
+        lane_labels.append((tx, tx + wide, row))
+        ty = by + 10 if row == 0 else by + band_h - 3
+        body.append(f'<text x="{tx:.1f}" y="{ty:.1f}" font-size="{size}" fill="#555">'
+                    f"{escape(label)}</text>")
     # Events: a dot for a day, a bar over the month or year otherwise.
     for e in events:
         colour = CATEGORY_COLOURS.get(e.category, "#777777")
@@ -106,12 +147,12 @@ def timeline_svg(events: Sequence[Event], eras: Sequence[Era],
         ly = y(e.lane)
         tip = escape(f"{e.date.label()}: {e.title}")
         if e.date.precision == "day":
-            body.append(f'<circle cx="{x(start):.1f}" cy="{ly:.1f}" r="5" fill="{colour}" '
+            body.append(f'<circle cx="{x(start):.1f}" cy="{ly:.1f}" r="4.5" fill="{colour}" '
                         f'stroke="#ffffff" stroke-width="1"><title>{tip}</title></circle>')
         else:
             x0, x1 = x(start), x(end + dt.timedelta(days=1))
-            body.append(f'<rect x="{x0:.1f}" y="{ly - 5:.1f}" width="{max(x1 - x0, 2):.1f}" '
-                        f'height="10" fill="{colour}" fill-opacity="0.6" stroke="{colour}">'
+            body.append(f'<rect x="{x0:.1f}" y="{ly - 4.5:.1f}" width="{max(x1 - x0, 2):.1f}" '
+                        f'height="9" fill="{colour}" fill-opacity="0.6" stroke="{colour}">'
                         f"<title>{tip}</title></rect>")
     return _svg(width, height, body, "Timeline of events by actor"), (width, height)
 
@@ -167,3 +208,51 @@ def heatmap_svg(placed: Sequence[tuple[int, int, int]]) -> tuple[str, tuple[int,
                 f'fill="#222" transform="rotate(-90 24 {top + 2.5 * cell})">'
                 "Likelihood (1 = rare, 5 = almost certain)</text>")
     return _svg(width, height, body, "Heat map of risks"), (width, height)
+
+
+def supply_svg(figures: Sequence[Figure]) -> tuple[str, tuple[int, int]]:
+    """China's share of mining and of processing, a pair of bars per source that reports it
+    (``chart_label`` names the source; ``chart_series`` says which bar)."""
+    groups = list(dict.fromkeys(f.chart_label or f.label for f in figures))
+    # 680 CSS px: drawn across an A4 text column, its labels print at about 7 pt.
+    width, left, right, top, bottom = 680, 64, 16, 64, 66
+    plot_h = 240
+    height = top + plot_h + bottom
+    slot = (width - left - right) / max(len(groups), 1)
+    bar = min(48.0, slot / 3)
+
+    def y(v: float) -> float:
+        return top + plot_h * (1 - v / 100)
+
+    body = [f'<text x="{left}" y="22" font-size="15" font-weight="bold" fill="#222">'
+            "China's share of world rare-earth mining and processing, by source</text>"]
+    lx = left
+    for series, colour in SERIES_COLOURS.items():
+        label = f"share of {series}"
+        body.append(f'<rect x="{lx}" y="34" width="12" height="12" fill="{colour}"/>'
+                    f'<text x="{lx + 18}" y="45" font-size="12" fill="#333">{label}</text>')
+        lx += 30 + 7 * len(label)
+    for v in range(0, 101, 20):
+        body.append(f'<line x1="{left}" y1="{y(v):.1f}" x2="{width - right}" y2="{y(v):.1f}" '
+                    f'stroke="#dddddd"/><text x="{left - 8}" y="{y(v) + 4:.1f}" font-size="11" '
+                    f'text-anchor="end" fill="#444">{v}%</text>')
+    for i, group in enumerate(groups):
+        cx = left + slot * (i + 0.5)
+        for series, shift in (("mining", -bar / 2 - 2), ("processing", bar / 2 + 2)):
+            f = next((f for f in figures if (f.chart_label or f.label) == group
+                      and f.chart_series == series), None)
+            if f is None:
+                continue
+            x0 = cx + shift - bar / 2
+            body.append(f'<rect x="{x0:.1f}" y="{y(f.value):.1f}" width="{bar:.1f}" '
+                        f'height="{plot_h * f.value / 100:.1f}" '
+                        f'fill="{SERIES_COLOURS[series]}"><title>{escape(f.label)}</title>'
+                        f'</rect><text x="{cx + shift:.1f}" y="{y(f.value) - 5:.1f}" '
+                        f'font-size="12" text-anchor="middle" fill="#222">{f.value:g}%</text>')
+        body.append(f'<text x="{cx:.1f}" y="{top + plot_h + 18}" font-size="11" '
+                    f'text-anchor="middle" fill="#222">{escape(group)}</text>')
+    body.append(f'<text x="{(left + width) / 2:.0f}" y="{height - 18}" font-size="12" '
+                'text-anchor="middle" fill="#333">Source of the figure (year of the data)'
+                '</text>')
+    return _svg(width, height, body, "China's share of rare-earth mining and processing"), (
+        width, height)

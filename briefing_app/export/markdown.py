@@ -1,104 +1,443 @@
-"""Render a briefing ``Document`` as CommonMark (with GFM pipe tables), images written beside it.
+"""Render a briefing ``Document`` as Markdown that reads as plain text and renders the same in
+any CommonMark reader (GitHub, GitLab, pandoc, markdown-it): GFM pipe tables, footnotes for the
+references, charts as SVG files beside the document.
 
-Record text is backslash-escaped; a note's text goes in a fenced block longer than any fence
-inside it, so whatever it holds (Markdown, HTML, LaTeX) is shown literally by any CommonMark
-reader.
+Text is escaped only where a CommonMark or GFM parser would misread it (an emphasis mark, a
+``[^1]``, a line that would start a list or a heading), so "China's 90%" stays as written and
+every piece of text, a note holding Markdown or HTML included, renders back exactly as it was.
 """
 
 from __future__ import annotations
 
-import functools
 import re
+from dataclasses import dataclass
+from urllib.parse import quote
 
-from .model import Block, Bullets, Document, Heading, Image, Note, Para, Table, ref_suffix
+from .model import (
+    Block,
+    Bullets,
+    Document,
+    Heading,
+    Image,
+    Note,
+    Para,
+    Reference,
+    ReferenceList,
+    Table,
+)
+from .shared import (
+    Anchors,
+    cell_refs,
+    clean,
+    date_words,
+    heading_text,
+    note_cell,
+    outline,
+    split_citations,
+    split_urls,
+)
 
-#: Every ASCII punctuation character, backslash-escaped (str.translate: one pass in C).
-_ESCAPE = str.maketrans({c: "\\" + c for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"})
+SEP = " \u00b7 "
+
+# -- escaping -------------------------------------------------------------------------------
+
+# What CommonMark and GFM read as markup inside a line; each match is escaped or kept by
+# ``_escape_match``: most by a backslash, some only where they would act (an underscore inside
+# a word is no emphasis, a tilde after a space cannot end a strikethrough).
+_INLINE = (
+    r"\\(?=[!-/:-@\[-`{-~\s]|$)"  # a backslash before punctuation, a space or the line end
+    r"|[*`]"  # emphasis, code spans and fences
+    r"|_+"  # emphasis, unless inside a word
+    r"|~+"  # GFM strikethrough (and ~~~ fences), unless after a space
+    r"|<(?=[A-Za-z/!?])"  # raw HTML, autolinks
+    r"|&(?=#|[A-Za-z][A-Za-z0-9]*;)"  # entity and character references
+    r"|\[(?=\^)"  # footnote references
+    r"|\^(?=\[|$)"  # inline footnotes ^[...]
+    r"|\](?=[(\[:]|$)"  # links, images, reference definitions
+)
+_PATTERNS = {
+    "": re.compile(_INLINE),
+    "cell": re.compile(_INLINE + r"|\|"),  # in a table cell a pipe ends the cell
+    "label": re.compile(_INLINE + r"|[\[\]]"),  # in a link's text a bracket would end it
+}
+# Unicode whitespace as CommonMark's flanking rules define it (category Zs, and tab).
+_WS = frozenset(" \t\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+                "\u2009\u200a\u202f\u205f\u3000")
 
 
-@functools.lru_cache(maxsize=4096)  # labels, dates and titles repeat for every note
-def md_escape(text: str) -> str:
-    """Literal text in a Markdown paragraph: ASCII punctuation escaped, lines joined."""
-    return " ".join(line.translate(_ESCAPE) for line in text.splitlines() if line.strip())
+def _escape_match(m: re.Match[str]) -> str:
+    run, text, start, end = m.group(), m.string, m.start(), m.end()
+    if run[0] == "_":
+        inside_word = (start > 0 and end < len(text) and text[start - 1].isalnum()
+                       and text[end].isalnum())
+        return run if inside_word else "\\_" * len(run)
+    if run[0] == "~":
+        # After a space a tilde can only open a strikethrough, never close one. (Not after
+        # the first character: a space there is written as a character reference.)
+        return run if start > 1 and text[start - 1] in _WS else "\\~" * len(run)
+    return "\\" + run
 
 
-def _cell(text: str) -> str:
-    return md_escape(text) or " "
+def _entity(c: str) -> str:
+    return f"&#x{ord(c):X};"
 
 
-def _fence(text: str) -> str:
-    longest = max((len(m) for m in re.findall(r"~+", text)), default=0)
-    return "~" * max(3, longest + 1)
+# Where GitHub (cmark-gfm) starts an "extended autolink": it then takes the raw characters up to
+# the next ASCII space or "<" as the address, escapes and character references included.
+_GFM_AUTOLINK = re.compile(r"(?:https?|ftp)(:)//|(w)ww\.", re.IGNORECASE)
+_GFM_RUN_END = re.compile(r"[ \t\n\r\f\v<]")
 
 
-def _note(n: Note) -> str:
-    head = f"**Note on {md_escape(n.target)}**"
-    extra = []
-    if n.tag:
-        extra.append(f"tag: {md_escape(n.tag)}")
-    if n.updated:
-        extra.append(f"updated {md_escape(n.updated[:10])}")
-    if extra:
-        head += " \u00b7 " + " \u00b7 ".join(extra)
-    lines = [f"> {head}"]
-    if n.quote:
-        lines.append(">")
-        lines.append(f"> *On the text:* \u201c{md_escape(n.quote)}\u201d")
-    fence = _fence(n.text)
-    body = [f"{fence} text", *n.text.split("\n"), fence]
-    return "\n".join(lines) + "\n\n" + "\n".join(body)
+def _no_raw_autolinks(escaped: str, open_end: bool = True) -> str:
+    """Stop GitHub from reading an address-like run raw where that would show something
+    else than the text: where the run holds an escape or a character reference, or runs to
+    the end (``open_end``: what follows, a footnote mark or a link's bracket, would join it).
+    Its ":" or first "w" becomes a character reference: every reader shows the same text,
+    GitHub just does not link it. Real addresses are ``<https://...>`` autolinks instead."""
+    out, pos = [], 0
+    for m in _GFM_AUTOLINK.finditer(escaped):
+        end = _GFM_RUN_END.search(escaped, m.end())
+        if end is None and open_end:
+            raw = True  # the run goes on into whatever follows
+        else:
+            run = escaped[m.start():end.start() if end else len(escaped)]
+            raw = "\\" in run or "&" in run
+        if raw:
+            at = m.start(1) if m.group(1) else m.start(2)
+            out.append(escaped[pos:at] + _entity(escaped[at]))
+            pos = at + 1
+    return "".join(out) + escaped[pos:] if out else escaped
 
 
-def _table(t: Table) -> str:
-    rows = [t.header, *t.rows]
+def _escape(text: str, context: str = "") -> str:
+    return _PATTERNS[context].sub(_escape_match, text)
+
+
+def _inline(text: str, context: str, left: bool, right: bool, open_end: bool) -> str:
+    escaped = _escape(text, context)
+    # Whitespace is never escaped, so the first and last characters are still the text's.
+    if left and text[:1].isspace():
+        escaped = _entity(text[0]) + escaped[1:]
+    if right and len(text) > (1 if left else 0) and text[-1].isspace():
+        escaped = escaped[:-1] + _entity(text[-1])
+    return _no_raw_autolinks(escaped, open_end)
+
+
+def md_inline(text: str, context: str = "", edges: bool = True) -> str:
+    """One line of text (no line breaks) as Markdown inline content that renders as exactly
+    that text wherever inline content goes: after a list marker or a heading's hashes, between
+    emphasis marks, in a table cell (``context="cell"``) or a link's text (``"label"``).
+    With ``edges``, whitespace at either end (which a reader drops) is written as character
+    references."""
+    return _inline(text, context, edges, edges, True)
+
+
+# A line that would start a block: a heading, a block quote, a list item, a thematic break,
+# a setext underline, a table's delimiter row, a task list box.
+_BLOCK_START = re.compile(r"[#>]|[-+](?=\s|$)|=+\s*$|[-:|\s]*-[-:|\s]*$|\[[ xX]\]")
+_ORDERED = re.compile(r"(\d{1,9})[.)](?=\s|$)")
+
+
+def _block_escape(text: str, escaped: str) -> str:
+    """``escaped`` (the escaped ``text``), escaped also where it would open a block."""
+    ordered = _ORDERED.match(text)
+    if ordered:
+        n = len(ordered.group(1))  # digits are never escaped
+        return escaped[:n] + "\\" + escaped[n:]
+    if _BLOCK_START.match(text) and not escaped.startswith("\\"):
+        return "\\" + escaped
+    return escaped
+
+
+def md_line(text: str) -> str:
+    """One line of text at the start of a block or of a paragraph's next line: escaped also
+    where it would open a block (a list, a heading, a quote...)."""
+    escaped = md_inline(text)
+    if not text or text[0].isspace():
+        return escaped  # starts with a character reference: no block can start
+    return _block_escape(text, escaped)
+
+
+def one_line(text: str) -> str:
+    """Text for a place that holds one line (a heading, a cell, a label): breaks as spaces."""
+    return " ".join(clean(text).split("\n"))
+
+
+_ENTITY_LIKE = re.compile(r"&(?:#|[A-Za-z][A-Za-z0-9]*;)")
+
+
+def autolinks(url: str, context: str = "") -> bool:
+    """Whether a web address is written as an autolink ``<url>``: not when readers disagree
+    on it ("&amp;" inside: GitHub decodes it), nor when a block rule sees it first (a table
+    row is cut at every "|"; "]:" can end a reference definition's label)."""
+    return (_ENTITY_LIKE.search(url) is None and "]" not in url
+            and not (context == "cell" and "|" in url))
+
+
+def md_text(line: str, starts_block: bool = True, edges: bool = True,
+            context: str = "") -> str:
+    """One line of running text with its web addresses as autolinks ``<https://...>`` (which
+    every reader links, and which need no escapes); ``edges`` protects whitespace at the
+    line's ends (not wanted for a piece in the middle of a line); ``context`` is as for
+    ``md_inline``."""
+    pieces: list[tuple[str, bool]] = []
+    for piece, is_url in split_urls(line):
+        # An address that is no autolink stays text, joined to the text around it (escaped
+        # as one: "&amp" + ";" is an entity).
+        link = is_url and autolinks(piece, context)
+        if not link and pieces and not pieces[-1][1]:
+            pieces[-1] = (pieces[-1][0] + piece, False)
+        else:
+            pieces.append((piece, link))
     out = []
-    if t.caption:
-        out.append(f"*{md_escape(t.caption)}*\n")
-    out.append("| " + " | ".join(_cell(c) for c in rows[0]) + " |")
-    out.append("|" + "|".join(" --- " for _ in rows[0]) + "|")
-    for row in rows[1:]:
-        out.append("| " + " | ".join(_cell(c) for c in row) + " |")
+    for i, (piece, is_url) in enumerate(pieces):
+        if is_url:
+            out.append(f"<{piece}>")
+            continue
+        first, last = i == 0, i == len(pieces) - 1
+        # An address neither starts nor ends with whitespace: the line's ends are text.
+        escaped = _inline(piece, context, first and edges, last and edges, open_end=last)
+        if first and starts_block and not (edges and piece[0].isspace()):
+            escaped = _block_escape(piece, escaped)
+        out.append(escaped)
+    return "".join(out)
+
+
+def md_lines(text: str, links: bool = True) -> list[str]:
+    """Running text as Markdown lines: a line break becomes a hard break, a blank line a new
+    paragraph (an empty string in the result), web addresses links (with ``links``)."""
+    out: list[str] = []
+    paragraph: list[str] = []
+    for line in [*clean(text).split("\n"), ""]:
+        if line.strip():
+            paragraph.append(md_text(line) if links else md_line(line))
+            continue
+        if paragraph:
+            if out:
+                out.append("")
+            out.extend(x + "\\" for x in paragraph[:-1])
+            out.append(paragraph[-1])
+            paragraph = []
+    return out
+
+
+def md_heading(level: int, text: str, anchor: str = "") -> str:
+    """An ATX heading; a closing run of "#" in the text is escaped, and the anchor is an
+    empty ``<a id>``, so links to it work in every reader (each makes its own ids)."""
+    content = md_inline(one_line(text))
+    tail = re.search(r"(?:^|[ \t])(#+)$", content)
+    if tail:
+        content = content[:tail.start(1)] + "\\" + content[tail.start(1):]
+    target = f' <a id="{_attr(anchor)}"></a>' if anchor else ""
+    return f"{'#' * level} {content}{target}"
+
+
+def _attr(text: str) -> str:
+    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+
+
+def _strong(text: str) -> str:
+    """One line in bold (a lead-in, a label, the marking)."""
+    text = " ".join(clean(text).split())
+    return f"**{md_inline(text)}**" if text else ""
+
+
+def _link(text: str, anchor: str) -> str:
+    """A link to an anchor in the document."""
+    return f"[{md_inline(one_line(text), 'label')}](#{quote(anchor)})"
+
+
+# -- blocks ---------------------------------------------------------------------------------
+@dataclass
+class _Doc:
+    """What rendering one document needs: its anchors and where its charts are."""
+
+    anchors: Anchors
+    images_dir: str
+
+    def footnotes(self, numbers: list[int], sep: str = "") -> str:
+        """Footnote references; a number no reference list shows stays a plain "[n]"."""
+        return sep.join(f"[^{n}]" if n in self.anchors.refs else f"\\[{n}\\]"
+                        for n in numbers)
+
+
+def _para_lines(p: Para, d: _Doc) -> list[str]:
+    lines = md_lines(p.text) or [""]
+    if p.style == "meta" and len(lines) == 1 and lines[0] and p.text == p.text.strip():
+        lines = [f"*{lines[0]}*"]  # set apart, as in the other formats
+    lead = _strong(p.lead_in)
+    if lead:
+        lines[0] = f"{lead} {lines[0]}".rstrip()
+    if p.refs:
+        lines[-1] += d.footnotes(p.refs)
+    return lines
+
+
+def _para(p: Para, d: _Doc) -> str:
+    return "\n".join(_para_lines(p, d))
+
+
+def _source_line(text: str, d: _Doc) -> str:
+    """A table's or figure's source line, in italics, with its "[29]" as footnotes."""
+    text = " ".join(clean(text).split())
+    out = [d.footnotes(numbers) if numbers else md_text(piece, starts_block=False, edges=False)
+           for piece, numbers in split_citations(text, d.anchors.refs)]
+    return f"*{''.join(out)}*" if text else ""
+
+
+def _bullets(b: Bullets, d: _Doc) -> str:
+    out = []
+    for i, p in enumerate(b.items, start=1):
+        marker = f"{i}. " if b.ordered else "- "
+        lines = _para_lines(p, d)
+        out.append(marker + lines[0])
+        out.extend((" " * len(marker) + x) if x else "" for x in lines[1:])
     return "\n".join(out)
 
 
-def _block(b: Block, images_dir: str) -> str:
+def _cell(t: Table, column: int, text: str, d: _Doc) -> str:
+    text = one_line(text)
+    numbers = cell_refs(t, column, text, d.anchors.refs)
+    if numbers:
+        return d.footnotes(numbers, ", ")
+    note = note_cell(t, column, text, d.anchors.notes)
+    if note:
+        return _link(text, note)
+    return md_text(text, starts_block=False, context="cell")
+
+
+def _caption(label: str, caption: str) -> str:
+    """"**Table 3.** Key figures": the label set off, as in the other formats."""
+    if label and caption:
+        return f"{_strong(label + '.')} {md_inline(one_line(caption))}"
+    return md_line(one_line(label or caption))
+
+
+def _table(t: Table, d: _Doc) -> str:
+    out = []
+    if t.label or t.caption:
+        out.append(_caption(t.label, t.caption) + "\n")
+    columns = max([len(t.header), *(len(r) for r in t.rows), 1])
+    header = [*t.header, *[""] * (columns - len(t.header))]
+    out.append("| " + " | ".join(md_inline(one_line(h), "cell") for h in header) + " |")
+    out.append("|" + "|".join(" --- " for _ in header) + "|")
+    for row in t.rows:
+        cells = [_cell(t, i, c, d) for i, c in enumerate(row)]
+        cells += [""] * (columns - len(cells))
+        out.append("| " + " | ".join(cells) + " |")
+    if t.source:
+        out.append("\n" + _source_line(t.source, d))
+    out.extend("\n" + _para(p, d) for p in t.notes)
+    return "\n".join(out)
+
+
+def _image(b: Image, d: _Doc) -> str:
+    # The folder is named after the document, which may hold spaces or brackets.
+    path = f"{quote(d.images_dir, safe='')}/{quote(b.name, safe='')}.svg"
+    out = [f"![{md_inline(' '.join(clean(b.alt).split()), 'label')}]({path})"]
+    if b.label or b.caption:
+        out.append(_caption(b.label, b.caption))
+    if b.source:
+        out.append(_source_line(b.source, d))
+    return "\n\n".join(out)
+
+
+def _note(n: Note, d: _Doc) -> str:
+    anchor = d.anchors.of(n)
+    about = d.anchors.names.get(n.about, "") if n.about else ""
+    target = (_link(n.target, about) if about and about != anchor
+              else md_inline(one_line(n.target)))
+    head = f"{_strong(n.label)}{SEP}Analyst\u2019s note on {target}"
+    if n.unanchored:
+        head += " (unanchored)"
+    if anchor:
+        head += f' <a id="{_attr(anchor)}"></a>'
+    meta = []
+    if n.tag:
+        meta.append(f"Tag: {md_inline(' '.join(clean(n.tag).split()))}")
+    if n.updated:
+        meta.append(f"Updated {md_inline(date_words(clean(n.updated).strip()))}")
+    lines = [head + ("\\" if meta else "")]
+    if meta:
+        lines.append(SEP.join(meta))
+    if n.quote.strip():
+        lines.append("")
+        lines.extend(f"> {x}" if x else ">" for x in md_lines(n.quote, links=False))
+    if n.text.strip():
+        lines.append("")
+        lines.extend(md_lines(n.text))
+    return "\n".join(f"> {x}" if x else ">" for x in lines)
+
+
+def _reference(r: Reference) -> str:
+    text = " ".join(clean(r.text).split())
+    if r.url and r.url not in r.text:
+        text += " " + r.url
+    return f"[^{r.number}]: {md_text(text)}"
+
+
+def _block(b: Block, d: _Doc, depths: dict[int, int]) -> str:
     if isinstance(b, Heading):
-        return "#" * min(max(b.level, 2), 4) + " " + md_escape(b.text)
+        return md_heading(2 + depths.get(id(b), 1), heading_text(b), d.anchors.of(b))
     if isinstance(b, Para):
-        text = md_escape(b.text) + md_escape(ref_suffix(b.refs))
-        if b.lead_in:
-            text = f"**{md_escape(b.lead_in)}** {text}"
-        if b.style == "caveat":
-            return f"> {text}"
-        if b.style == "meta":
-            return f"*{text}*"
-        return text
+        return _para(b, d)
     if isinstance(b, Bullets):
-        return "\n".join(f"- {md_escape(p.text)}{md_escape(ref_suffix(p.refs))}"
-                         for p in b.items)
+        return _bullets(b, d)
     if isinstance(b, Table):
-        return _table(b)
+        return _table(b, d)
     if isinstance(b, Image):
-        return f"![{md_escape(b.alt)}]({images_dir}/{b.name}.svg)\n\n*{md_escape(b.caption)}*"
+        return _image(b, d)
     if isinstance(b, Note):
-        return _note(b)
+        return _note(b, d)
+    if isinstance(b, ReferenceList):
+        return "\n\n".join(_reference(r) for r in b.references)
     raise TypeError(f"unknown block {b!r}")
 
 
-def render_markdown(doc: Document, images_dir: str) -> str:
-    """The document as Markdown; images are referenced as ``images_dir/NAME.svg``."""
-    parts = [f"# {md_escape(doc.title)}"]
-    if doc.subtitle:
-        parts.append(f"*{md_escape(doc.subtitle)}*")
-    meta = []
-    if doc.author:
-        meta.append(f"Prepared by {md_escape(doc.author)}")
-    meta.append(f"Exported {md_escape(doc.date)}")
-    parts.append(" \u00b7 ".join(meta))
-    parts.append("Source documents: " + "; ".join(md_escape(s) for s in doc.sources))
+def _toc(doc: Document, anchors: Anchors) -> str:
+    lines = []
     for section in doc.sections:
-        parts.append(f"## {md_escape(section.title)}")
-        parts.extend(_block(b, images_dir) for b in section.blocks)
-    parts.append("## References")
-    parts.extend(f"{r.number}\\. {md_escape(r.text)}" for r in doc.references)
-    return "\n\n".join(parts) + "\n"
+        lines.append(f"- {_link(section.heading, anchors.of(section))}")
+        depths = outline(section)
+        lines.extend(f"  - {_link(heading_text(h), anchors.of(h))}" for h in section.blocks
+                     if isinstance(h, Heading) and depths[id(h)] == 1 and anchors.of(h))
+    return "\n".join(lines)
+
+
+def _title_block(doc: Document) -> list[str]:
+    parts = [md_heading(1, doc.title)]
+    subtitle = " ".join(clean(doc.subtitle).split())
+    if subtitle:
+        parts.append(f"*{md_inline(subtitle)}*")
+    rows = []
+    if doc.author:
+        rows.append(("Prepared by", doc.author))
+    if doc.organisation:
+        rows.append(("Organisation", doc.organisation))
+    if doc.date:
+        rows.append(("Exported", date_words(doc.date)))
+    if doc.as_of:
+        rows.append(("Information as of", date_words(doc.as_of)))
+    if doc.marking:
+        rows.append(("Handling", doc.marking))
+    parts.append("\n".join(f"- {k}: {md_inline(' '.join(clean(v).split()))}" for k, v in rows))
+    return parts
+
+
+def render_markdown(doc: Document, images_dir: str) -> str:
+    """The document as Markdown; charts are images ``images_dir/NAME.svg`` (the folder's
+    name percent-encoded, so a name with spaces or brackets still links)."""
+    d = _Doc(Anchors.of_document(doc), images_dir)
+    marking = _strong(doc.marking)
+    parts = _title_block(doc)
+    if marking:  # under the title, as a document's banner, and again at the end
+        parts.insert(2 if doc.subtitle.strip() else 1, marking)
+    parts.append(md_heading(2, "Contents"))
+    parts.append(_toc(doc, d.anchors))
+    for section in doc.sections:
+        depths = outline(section)
+        parts.append(md_heading(2, section.heading, d.anchors.of(section)))
+        parts.extend(_block(b, d, depths) for b in section.blocks)
+    if marking:
+        parts.extend(["---", marking])
+    return "\n\n".join(p for p in parts if p) + "\n"

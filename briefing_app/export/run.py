@@ -58,8 +58,10 @@ def _check_suffix(fmt: str, output: Path) -> None:
 
 
 # -- export -----------------------------------------------------------------------------------
-def render(doc: Document, fmt: str, output: Path) -> bytes:
+def render(doc: Document, fmt: str, output: Path,
+           options: ExportOptions | None = None) -> bytes:
     """The export's bytes (for Markdown, the text; its images are written separately)."""
+    opts = options or ExportOptions()
     if fmt == "html":
         from .html import render_html
 
@@ -70,14 +72,14 @@ def render(doc: Document, fmt: str, output: Path) -> bytes:
         return render_markdown(doc, images_folder(output).name).encode("utf-8")
     if fmt == "docx":
         from .docx import render_docx
-        from .pdf import svg_to_png
+        from .raster import svg_to_png
 
-        for image in doc.images():
+        for image in doc.images():  # Word shows bitmaps: the same SVG, drawn by Typst
             if not image.png:
                 image.png = svg_to_png(image.svg, image.width_px, image.height_px)
-        return render_docx(doc)
+        return render_docx(doc, notes_as_comments=opts.notes_as_comments)
     if fmt == "pdf":
-        from .pdf import render_pdf
+        from .typst_pdf import render_pdf
 
         return render_pdf(doc)
     raise ExportError(f"unknown format {fmt!r}; choose one of: " + ", ".join(FORMATS))
@@ -104,19 +106,25 @@ def _build(store: BriefingStore, workspace: Workspace | None, options: ExportOpt
     return doc, step
 
 
+def _report(doc: Document, report: list[str] | None) -> None:
+    if report is not None:
+        report.extend(f"left out the note on {x.label}: {x.reason}" for x in doc.left_out)
+
+
 def export_bytes(store: BriefingStore, workspace: Workspace | None, fmt: str,
                  options: ExportOptions | None = None, progress: Progress | None = None,
-                 cancel: CancelFlag | None = None) -> bytes:
+                 cancel: CancelFlag | None = None, report: list[str] | None = None) -> bytes:
     """The annotated briefing as ``fmt``, for a stream such as standard output. A Markdown
     export with charts is refused: its images are separate files, which a stream cannot hold."""
     _check_format(fmt)
     doc, step = _build(store, workspace, options, progress, cancel)
+    _report(doc, report)
     if fmt == "md" and doc.images():
         raise ExportError("a Markdown export keeps its charts in files beside it, which "
                           "standard output cannot hold: leave the charts out (--no-charts) or "
                           "give a file name")
     step(55, f"Rendering {FORMAT_NAMES[fmt]}")
-    data = render(doc, fmt, Path("briefing" + FORMATS[fmt]))
+    data = render(doc, fmt, Path("briefing" + FORMATS[fmt]), options)
     if progress is not None:
         progress(100, "Done")
     return data
@@ -124,15 +132,17 @@ def export_bytes(store: BriefingStore, workspace: Workspace | None, fmt: str,
 
 def export_briefing(store: BriefingStore, workspace: Workspace | None, fmt: str, output: Path,
                     options: ExportOptions | None = None, progress: Progress | None = None,
-                    cancel: CancelFlag | None = None) -> Path:
-    """Write the annotated briefing as ``fmt`` to ``output``; returns the path written."""
+                    cancel: CancelFlag | None = None, report: list[str] | None = None) -> Path:
+    """Write the annotated briefing as ``fmt`` to ``output``; returns the path written.
+    ``report`` receives a line for each note the export left out, and why."""
     _check_format(fmt)
     output = Path(output)
     _check_suffix(fmt, output)
     target = check_output(output)  # through a symbolic link, the file it names
     doc, step = _build(store, workspace, options, progress, cancel)
+    _report(doc, report)
     step(55, f"Rendering {FORMAT_NAMES[fmt]}")
-    data = render(doc, fmt, target)
+    data = render(doc, fmt, target, options)
     step(90, "Writing the file")
     try:
         if fmt == "md" and doc.images():

@@ -19,6 +19,7 @@ from ..domain import (
     Boundary,
     Citation,
     Era,
+    EstimativeWord,
     Event,
     Figure,
     Item,
@@ -166,6 +167,14 @@ class BriefingStore:
             Judgment(r["id"], r["seq"], r["estimative"], r["confidence"], r["text"], r["basis"],
                      r["caveat"] or "")
             for r in self._all("SELECT * FROM judgments ORDER BY seq")
+        ]
+
+    @_memoized
+    def estimative_scale(self) -> list[EstimativeWord]:
+        """The estimative words the judgments use, from least to most likely."""
+        return [
+            EstimativeWord(r["id"], r["seq"], r["word"], r["synonym"], r["low"], r["high"])
+            for r in self._all("SELECT * FROM estimative_scale ORDER BY low")
         ]
 
     @_memoized

@@ -13,8 +13,8 @@ from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
 from ..domain import Figure
+from ..export.charts_svg import SERIES_COLOURS
 
-SERIES_COLOURS = {"mining": "#d98c1f", "processing": "#2c6fbb"}
 SERIES_LABELS = {"mining": "Share of mining", "processing": "Share of processing / refining"}
 
 

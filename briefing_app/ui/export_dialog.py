@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..export.model import SECTIONS, ExportOptions
+from ..export.build import newest_fact
+from ..export.model import DEFAULT_MARKING, SECTIONS, ExportOptions
 from ..export.run import FORMAT_NAMES, FORMATS, ExportCancelled, ExportError, export_briefing
 from .edits import TextBinding
 from .session import Session
@@ -46,13 +47,14 @@ class ExportWorker(QThread):
         self.output = output
         self.options = options
         self.cancel_flag = threading.Event()
+        self.report: list[str] = []  # what the export left out (read after it finished)
 
     def run(self) -> None:
         try:
             path = export_briefing(self.session.store, self.session.workspace, self.fmt,
                                    self.output, self.options,
                                    progress=lambda p, s: self.progressed.emit(p, s),
-                                   cancel=self.cancel_flag)
+                                   cancel=self.cancel_flag, report=self.report)
         except ExportCancelled:
             self.cancelled.emit()
         except ExportError as exc:
@@ -98,13 +100,34 @@ class ExportDialog(QDialog):
         self.title.setAccessibleName("Title")
         self.author = QLineEdit(self)
         self.author.setObjectName("exportAuthor")
-        self.author.setAccessibleName("Author line")
-        self.author.setPlaceholderText("e.g. Prepared by A. Analyst, Desk X")
-        self.remembered = [TextBinding(self.title, self._remember),
-                           TextBinding(self.author, self._remember)]
+        self.author.setAccessibleName("Prepared by")
+        self.author.setPlaceholderText("e.g. A. Analyst")
+        self.organisation = QLineEdit(self)
+        self.organisation.setObjectName("exportOrganisation")
+        self.organisation.setAccessibleName("Organisation")
+        self.organisation.setPlaceholderText("e.g. Desk X, Ministry Y")
+        self.marking = QLineEdit(self)
+        self.marking.setObjectName("exportMarking")
+        self.marking.setAccessibleName("Handling marking, printed on every page")
+        self.as_of = QLineEdit(self)
+        self.as_of.setObjectName("exportAsOf")
+        self.as_of.setAccessibleName("Information as of")
+        newest = newest_fact(session.store)
+        self.as_of.setPlaceholderText(f"{newest} (the newest dated fact)" if newest else
+                                      "YYYY, YYYY-MM or YYYY-MM-DD")
+        self.as_of.setToolTip("The date the briefing's information runs to: YYYY, YYYY-MM or "
+                              "YYYY-MM-DD. Empty: the newest dated fact in the data.")
+        self.remembered = [TextBinding(editor, self._remember) for editor in
+                           (self.title, self.author, self.organisation, self.marking,
+                            self.as_of)]
         self.remembered[0].load("export/title",
                                 str(settings.value("export/title", "")) or self.default_title)
         self.remembered[1].load("export/author", str(settings.value("export/author", "")))
+        self.remembered[2].load("export/organisation",
+                                str(settings.value("export/organisation", "")))
+        self.remembered[3].load("export/marking",
+                                str(settings.value("export/marking", DEFAULT_MARKING)))
+        self.remembered[4].load("export/as_of", str(settings.value("export/as_of", "")))
 
         self.sections: dict[str, QCheckBox] = {}
         section_box = QGroupBox("Sections", self)
@@ -123,8 +146,11 @@ class ExportDialog(QDialog):
         self.checklist = QCheckBox("Include my checklist values (status, ratings, rationale)",
                                    self)
         self.checklist.setChecked(True)
-        self.charts = QCheckBox("Include the charts (timeline, heat map)", self)
+        self.charts = QCheckBox("Include the charts (supply, timeline, heat map)", self)
         self.charts.setChecked(True)
+        self.comments = QCheckBox("Word: my notes as comments on what they annotate", self)
+        self.comments.setObjectName("exportComments")
+        self.comments.setChecked(str(settings.value("export/comments", "false")) == "true")
 
         path_row = QHBoxLayout()
         path_row.addWidget(self.path, 1)
@@ -133,7 +159,10 @@ class ExportDialog(QDialog):
         form.addRow("&Format:", self.format)
         form.addRow("&Save as:", path_row)
         form.addRow("&Title:", self.title)
-        form.addRow("&Author line:", self.author)
+        form.addRow("&Prepared by:", self.author)
+        form.addRow("Or&ganisation:", self.organisation)
+        form.addRow("&Marking:", self.marking)
+        form.addRow("Information &as of:", self.as_of)
         form.addRow("&Notes:", self.notes)
 
         self.progress = QProgressBar(self)
@@ -166,6 +195,8 @@ class ExportDialog(QDialog):
         layout.addWidget(section_box)
         layout.addWidget(self.checklist)
         layout.addWidget(self.charts)
+        layout.addWidget(self.comments)
+        self.comments.setEnabled(self.fmt() == "docx")
         layout.addWidget(self.progress)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
@@ -174,6 +205,7 @@ class ExportDialog(QDialog):
         return str(self.format.currentData())
 
     def _format_changed(self) -> None:
+        self.comments.setEnabled(self.fmt() == "docx")
         path = Path(self.path.text())
         self.path.setText(str(path.with_suffix(FORMATS[self.fmt()])))
 
@@ -188,10 +220,32 @@ class ExportDialog(QDialog):
     def options(self) -> ExportOptions:
         return ExportOptions(
             title=self.title.text(), author=self.author.text(),
+            organisation=self.organisation.text(), marking=self.marking.text(),
+            as_of=self.as_of.text().strip(),
             sections=tuple(k for k, box in self.sections.items() if box.isChecked()),
             include_notes=bool(self.notes.currentData()),
             include_checklist=self.checklist.isChecked(),
-            include_charts=self.charts.isChecked())
+            include_charts=self.charts.isChecked(),
+            notes_as_comments=self.comments.isChecked() and self.fmt() == "docx")
+
+    def _as_of_problem(self) -> str:
+        text = self.as_of.text().strip()
+        if not text:
+            return ""
+        import datetime as dt
+
+        parts = text.split("-")
+        try:
+            if len(parts) == 1 and len(text) == 4:
+                dt.date(int(text), 1, 1)
+            elif len(parts) == 2:
+                dt.date(int(parts[0]), int(parts[1]), 1)
+            else:
+                dt.date.fromisoformat(text)
+        except ValueError:
+            return (f"\u201cInformation as of\u201d must be a date: YYYY, YYYY-MM or "
+                    f"YYYY-MM-DD (not \u201c{text}\u201d).")
+        return ""
 
     def _remember(self, key: object, text: str) -> None:
         settings = QSettings()
@@ -211,6 +265,14 @@ class ExportDialog(QDialog):
         output = Path(self.path.text()).expanduser()
         if not self.path.text().strip():
             self.message.setText("Choose a file to write.")
+            return
+        if not any(box.isChecked() for box in self.sections.values()):
+            self.message.setText("Choose at least one section to export.")
+            return
+        problem = self._as_of_problem()
+        if problem:
+            self.message.setText(problem)
+            self.as_of.setFocus()
             return
         self.result_path = None
         self.open_button.setEnabled(False)
@@ -232,11 +294,19 @@ class ExportDialog(QDialog):
     def _succeeded(self, path: str) -> None:
         self.result_path = Path(path)
         self.progress.setValue(100)
-        self.message.setText(f"Exported to {path}")
+        left_out = self.worker.report if self.worker is not None else []
+        text = f"Exported to {path}"
+        if left_out:
+            shown = "\n".join(left_out[:5]) + (f"\n\u2026 and {len(left_out) - 5} more"
+                                                if len(left_out) > 5 else "")
+            text += (f"\n{len(left_out)} note{'s' if len(left_out) != 1 else ''} left out "
+                     f"(their sections were not exported):\n{shown}")
+        self.message.setText(text)
         self.open_button.setEnabled(True)
         settings = QSettings()
         settings.setValue("export/folder", str(self.result_path.parent))
         settings.setValue("export/format", self.fmt())
+        settings.setValue("export/comments", "true" if self.comments.isChecked() else "false")
         self.finishedExport.emit(path)
 
     def _failed(self, message: str) -> None:

@@ -308,7 +308,7 @@ class MainWindow(QMainWindow):
         from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 
         from ..export.build import build_document
-        from ..export.pdf import paint_pages, text_document
+        from .printing import paint_pages, text_document
 
         self.session.commit_edits()
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)

@@ -179,7 +179,7 @@ def test_print_pages_through_qt(window: MainWindow, tmp_path: Path) -> None:
     from PySide6.QtPrintSupport import QPrinter
 
     from briefing_app.export.build import build_document
-    from briefing_app.export.pdf import paint_pages, text_document
+    from briefing_app.ui.printing import paint_pages, text_document
 
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
