@@ -16,7 +16,7 @@ import os  # noqa: E402
 import sys  # noqa: E402
 from collections.abc import Callable, Sequence  # noqa: E402
 from pathlib import Path  # noqa: E402
-from typing import TYPE_CHECKING, NoReturn  # noqa: E402
+from typing import TYPE_CHECKING, ClassVar, NoReturn  # noqa: E402
 
 from . import __version__  # noqa: E402
 from .domain import ITEM_KINDS  # noqa: E402
@@ -170,8 +170,9 @@ def _open_store(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 
 def cmd_items(args: argparse.Namespace) -> int:
-    """List every item a user can annotate, as KIND:ID<TAB>title."""
-    store = _open_store(args)
+    """List every item a user can annotate, as KIND:ID<TAB>title (your own items and
+    imported sources too)."""
+    store = _existing_view(args, _open_store(args))
     for item in store.items(args.kind):
         title = " ".join(item.title.split())
         print(f"{_printable(str(item.ref))}\t{_printable(title)}")
@@ -181,10 +182,14 @@ def cmd_items(args: argparse.Namespace) -> int:
 def _open_workspace(args: argparse.Namespace, write: bool = True):  # type: ignore[no-untyped-def]
     """The user's workspace; a damaged one is kept aside, reported, and the command stops."""
     from .paths import workspace_dir
-    from .store.workspace import WorkspaceError, open_workspace
+    from .store.workspace import WORKSPACE_FILE, WorkspaceError, empty_workspace, open_workspace
 
+    folder = workspace_dir(args.workspace)
+    if not write and not os.path.lexists(folder / WORKSPACE_FILE) and (
+            folder.is_dir() or not os.path.lexists(folder)):
+        return empty_workspace()  # reading creates nothing: there is nothing of yours yet
     try:
-        workspace, report = open_workspace(workspace_dir(args.workspace))
+        workspace, report = open_workspace(folder)
     except WorkspaceError as exc:
         raise CommandError(str(exc)) from exc
     if report.moved_aside is not None:
@@ -194,6 +199,29 @@ def _open_workspace(args: argparse.Namespace, write: bool = True):  # type: igno
     for message in report.messages:
         _err(message)
     return workspace
+
+
+def _open_view(args: argparse.Namespace, write: bool = True):  # type: ignore[no-untyped-def]
+    """The bundled briefing with the workspace's own work, read as one (so the passages of
+    imported sources can be cited and annotated), and the workspace."""
+    from .store.view import BriefingView
+
+    store = _open_store(args)
+    workspace = _open_workspace(args, write=write)
+    return BriefingView(store, workspace), workspace
+
+
+def _existing_view(args: argparse.Namespace, store):  # type: ignore[no-untyped-def]
+    """The briefing with the analyst's own work if a workspace exists; a listing never
+    creates one (nor pays for setting one up)."""
+    from .paths import workspace_dir
+    from .store.workspace import WORKSPACE_FILE
+
+    if not (workspace_dir(args.workspace) / WORKSPACE_FILE).exists():
+        return store
+    from .store.view import BriefingView
+
+    return BriefingView(store, _open_workspace(args, write=False))
 
 
 def cmd_note(args: argparse.Namespace) -> int:
@@ -251,11 +279,12 @@ def cmd_note_add(args: argparse.Namespace) -> int:
     from .store.workspace import WorkspaceError
 
     args.text = _note_text(args)
-    store = _open_store(args)
     try:
         ref = ItemRef.parse(args.target)
     except ValueError as exc:
         raise CommandError(_printable(str(exc)), 2) from exc
+    # Read with the workspace: a note may be on an own item or a passage of an own source.
+    store, workspace = _open_view(args)
     if store.item(ref) is None:
         raise CommandError(f"{_printable(args.target)} is not an item of this briefing; "
                            f"`{PROG} items` lists them", 2)
@@ -269,7 +298,6 @@ def cmd_note_add(args: argparse.Namespace) -> int:
             raise CommandError(f"the quote is not in {_printable(args.target)}; give its "
                                "exact words", 2)
         anchor = make_anchor(source.id, source.text, at, at + len(args.quote))
-    workspace = _open_workspace(args)
     try:
         note = workspace.add_note(args.text, target=None if anchor else ref, anchor=anchor,
                                   tag=args.tag, colour=args.colour)
@@ -293,8 +321,7 @@ def cmd_note_list(args: argparse.Namespace) -> int:
     from .store.anchoring import place_notes
     from .store.bundle import note_to_json
 
-    store = _open_store(args)
-    workspace = _open_workspace(args, write=False)
+    store, workspace = _open_view(args, write=False)  # notes on own items are anchored
     placements = place_notes(store, workspace.notes())
     if args.json:
         text = json.dumps([note_to_json(p.note) | {"anchored": p.anchored}
@@ -319,16 +346,17 @@ def cmd_note_list(args: argparse.Namespace) -> int:
 
 
 def cmd_note_export(args: argparse.Namespace) -> int:
-    """Write every note to a versioned JSON bundle (see docs/NOTES_BUNDLE.md).
+    """Write every note, and your own sources, items and grades, to a versioned JSON bundle
+    (see docs/NOTES_BUNDLE.md).
 
-    Notes that do not fit in one bundle (the most `note import` reads: 64 MB or 100,000
-    notes) continue in FILE-2.json, FILE-3.json, ...; each is a complete bundle to import.
+    What does not fit in one bundle (the most `note import` reads: 64 MB or 100,000 notes)
+    continues in FILE-2.json, FILE-3.json, ...; each is a complete bundle to import, carrying
+    the sources and items its entries rest on.
     """
     from .export.run import ExportError, check_output, explain_os_error, write_atomic
     from .store.bundle import MAX_BUNDLE_BYTES, MAX_NOTES, SHOWN_IDS, prepare_export
 
-    store = _open_store(args)
-    workspace = _open_workspace(args, write=False)
+    store, workspace = _open_view(args, write=False)
     output = Path(args.file)
     export = prepare_export(workspace, store)
     paths = [output] + [output.with_name(f"{output.stem}-{n}{output.suffix}")
@@ -351,10 +379,15 @@ def cmd_note_export(args: argparse.Namespace) -> int:
                     "written)")
         raise CommandError(_printable(explain_os_error(exc, path)) + done) from exc
     count = export.note_count
+    what = f"{count} notes"
+    if export.source_count or export.item_count or export.grade_count:
+        what += (f", {_count(export.source_count, 'source')}, "
+                 f"{_count(export.item_count, 'item')} and "
+                 f"{_count(export.grade_count, 'grade')}")
     if len(paths) == 1:
-        print(f"wrote {count} notes to {_printable(str(output))}")
+        print(f"wrote {what} to {_printable(str(output))}")
     else:
-        print(f"wrote {count} notes to {len(paths)} bundle files (one bundle holds at most "
+        print(f"wrote {what} to {len(paths)} bundle files (one bundle holds at most "
               f"{MAX_BUNDLE_BYTES // 1048576} MB and {MAX_NOTES:,} notes): "
               + ", ".join(_printable(str(p)) for p in paths) + "; import each of them")
     stale = output.with_name(f"{output.stem}-{len(paths) + 1}{output.suffix}")
@@ -370,32 +403,49 @@ def cmd_note_export(args: argparse.Namespace) -> int:
              f"could not be exported, as `note import` would refuse them: {shown}"
              + (f"; and {more} more" if more > 0 else "")
              + f" (`{PROG} note list` shows them)")
+    if export.own_left_out:
+        n = len(export.own_left_out)
+        shown = "; ".join(f"{_printable(i)} ({_printable(why)})" for i, why in
+                          export.own_left_out[:SHOWN_IDS])
+        _err(f"{n} of your sources, items or grades could not be exported, as `note import` "
+             f"would refuse {'it' if n == 1 else 'them'}: {shown}"
+             + (f"; and {n - SHOWN_IDS} more" if n > SHOWN_IDS else ""))
     return 0
 
 
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def cmd_note_import(args: argparse.Namespace) -> int:
-    """Merge the notes of a bundle into your workspace (notes already present are skipped)."""
+    """Merge a bundle into your workspace: its notes, and your own sources, items and grades
+    it carries (what is already present is skipped)."""
     import sqlite3
 
     from .store.bundle import BundleError, import_bundle, read_bundle, read_bundle_file
     from .store.workspace import WorkspaceError
 
-    store = _open_store(args)
     path = Path(args.file)
     shown = _printable(str(path))
     try:
         # Checks the path first: a pipe, device or folder is refused without being opened,
         # and at most the bundle limit (plus one byte) is ever read.
-        bundle = read_bundle(read_bundle_file(path), store)
+        data = read_bundle_file(path)
     except OSError as exc:
         raise CommandError(f"cannot read {shown}: {_printable(exc.strerror or str(exc))}"
                            ) from exc
     except BundleError as exc:
         raise CommandError(f"{shown} was not imported: {_printable(str(exc))}. Nothing was "
                            "changed.") from exc
-    workspace = _open_workspace(args)
+    # Checked against the workspace too: the bundle's items may cite sources already
+    # imported there, and its notes be on items already there.
+    store, workspace = _open_view(args)
     try:
+        bundle = read_bundle(data, store)
         report = import_bundle(workspace, bundle)
+    except BundleError as exc:
+        raise CommandError(f"{shown} was not imported: {_printable(str(exc))}. Nothing was "
+                           "changed.") from exc
     except ValueError as exc:  # the workspace's own checks, should they be stricter
         raise CommandError(f"{shown} was not imported: {_printable(str(exc))}. Nothing was "
                            "changed.") from exc
@@ -404,6 +454,508 @@ def cmd_note_import(args: argparse.Namespace) -> int:
             raise
         raise CommandError(DISK_FULL) from exc
     print(f"{shown}: {report.summary()}")
+    return 0
+
+
+# -- the analyst's own sources, items and grades ---------------------------------------------
+def cmd_source(args: argparse.Namespace) -> int:
+    """Import, list, show and delete source documents of your own (`source ACTION --help`)."""
+    args.group_parser.print_help(sys.stderr)
+    return 2
+
+
+def _saving(exc: BaseException) -> CommandError:
+    """A failure while saving own work: a full disk in words; anything else goes on to
+    main(), which says it in one line."""
+    if _disk_full(exc):
+        return CommandError(DISK_FULL.replace("your notes", "your work"))
+    raise exc
+
+
+def cmd_source_import(args: argparse.Namespace) -> int:
+    """Import a document of your own (.txt, .md, .html, .pdf with a text layer, or .docx):
+    its text is kept in numbered passages your items can cite and your notes annotate.
+    Prints the new source's id and its number of passages."""
+    import sqlite3
+
+    from .readers import SourceError, read_source
+    from .store.workspace import WorkspaceError
+
+    try:
+        read = read_source(Path(args.path))
+    except SourceError as exc:
+        raise CommandError(_printable(str(exc)), 2) from exc
+    workspace = _open_workspace(args)
+    same = next((s for s in workspace.own_sources() if s.sha256 == read.sha256), None)
+    if same is not None:  # the state of the workspace, not a mistake in the command
+        raise CommandError(f"{_printable(args.path)} is already imported, as "
+                           f"\u201c{_printable(same.title)}\u201d ({same.id})")
+    try:
+        src = workspace.import_source(read, title=args.title or "",
+                                      publisher=args.publisher or "", date=args.date or "",
+                                      url=args.url or "")
+    except UnicodeEncodeError as exc:
+        raise CommandError("an option holds bytes that are not UTF-8 text; check the "
+                           "terminal's encoding", 2) from exc
+    except ValueError as exc:
+        raise CommandError(_printable(str(exc)), 2) from exc
+    except (WorkspaceError, OSError, sqlite3.Error) as exc:
+        raise _saving(exc) from exc
+    count = len(workspace.own_passages(src.id))
+    print(f"{src.id}\t{_count(count, 'passage')}\t{_printable(src.title)}")
+    return 0
+
+
+def _grade_label(grade: str) -> str:
+    """``B`` -> ``reliability B: usually reliable``; ``2`` -> ``credibility 2: probably
+    true``."""
+    from .domain import CREDIBILITY, RELIABILITY
+
+    if grade in RELIABILITY:
+        return f"reliability {grade}: {RELIABILITY[grade]}"
+    if grade in CREDIBILITY:
+        return f"credibility {grade}: {CREDIBILITY[grade]}"
+    return grade
+
+
+def cmd_source_list(args: argparse.Namespace) -> int:
+    """List every source document, the briefing's and those you imported: ID, title, kind,
+    passages, your reliability grade, and where it comes from."""
+    import json
+
+    store, _ = _open_view(args, write=False)
+    rows = [{"id": s.id, "title": s.title, "kind": s.kind, "passages": len(store.passages(s.id)),
+             "grade": store.grade_of(f"source:{s.id}"), "own": s.own,
+             "publisher": s.publisher, "date": s.date, "url": s.url}
+            for s in store.sources()]
+    if args.json:
+        print(_printable(json.dumps(rows, ensure_ascii=False, indent=2), json=True))
+        return 0
+    for r in rows:
+        fields = [r["id"], " ".join(r["title"].split()), r["kind"],
+                  _count(r["passages"], "passage"),
+                  _grade_label(r["grade"]) if r["grade"] else "not graded",
+                  "imported by you" if r["own"] else "the briefing's"]
+        print("\t".join(_printable(str(f)) for f in fields))
+    return 0
+
+
+def _source_of(store, ident: str):  # type: ignore[no-untyped-def]
+    src = store.source(ident)
+    if src is None:
+        raise CommandError(f"{_printable(ident)} is not a source of this briefing or your "
+                           f"workspace; `{PROG} source list` lists them", 2)
+    return src
+
+
+def cmd_source_show(args: argparse.Namespace) -> int:
+    """Show a source document: what is known of it, your grade, the items resting on it, and
+    its text in numbered passages (the numbers references give)."""
+    store, workspace = _open_view(args, write=False)
+    src = _source_of(store, args.id)
+    grade = store.grade_of(f"source:{src.id}")
+    lines = [f"{src.id}: \u201c{' '.join(src.title.split())}\u201d",
+             f"kind: {src.kind}",
+             f"origin: {'imported by you' if src.own else 'the briefing' + chr(39) + 's'}"
+             + (f" ({src.origin})" if src.origin and not src.own else "")]
+    for label, value in (("publisher", src.publisher), ("author", src.author),
+                         ("date", src.date), ("url", src.url)):
+        if value:
+            lines.append(f"{label}: {value}")
+    if src.own:
+        own = workspace.own_source(src.id)
+        lines.append(f"file: {own.filename} ({own.size:,} bytes, SHA-256 {own.sha256}); "
+                     f"imported {own.imported_at}")
+    lines.append(f"grade: {_grade_label(grade) if grade else 'not graded'}")
+    claims = store.claims_on(src.id)
+    lines.append("items resting on it: " + (", ".join(str(r) for r in claims) or "none"))
+    lines.append("passages:")
+    for p in store.passages(src.id):
+        role = "" if p.role == "body" else f"[{p.role}] "
+        lines.append(f"{p.seq:>5}  {role}{' '.join(p.text.split())}")
+    sys.stdout.write("".join(_printable(line) + "\n" for line in lines))
+    return 0
+
+
+def cmd_source_delete(args: argparse.Namespace) -> int:
+    """Move a source you imported to the trash (refused while your items cite it; the
+    briefing's own sources cannot be deleted)."""
+    import sqlite3
+
+    from .domain import is_own
+    from .store.workspace import WorkspaceError
+
+    store, workspace = _open_view(args)
+    src = workspace.own_source(args.id) if is_own(args.id) else None
+    if src is None or src.deleted_at:
+        if store.source(args.id) is not None:
+            raise CommandError(f"{_printable(args.id)} is one of the briefing's sources; only "
+                               "sources you imported can be deleted", 2)
+        raise CommandError(f"{_printable(args.id)} is not a source you imported; "
+                           f"`{PROG} source list` lists them", 2)
+    try:
+        workspace.delete_own_source(src.id)
+    except ValueError as exc:  # your items cite it: the workspace's state, said in words
+        raise CommandError(_printable(str(exc))) from exc
+    except (WorkspaceError, OSError, sqlite3.Error) as exc:
+        raise _saving(exc) from exc
+    print(f"moved {src.id} (\u201c{_printable(src.title)}\u201d) to the trash")
+    return 0
+
+
+def cmd_item(args: argparse.Namespace) -> int:
+    """Add, list, show, edit and delete items of your own: events, risks, judgments, key
+    figures and actors, each with its provenance (`item ACTION --help`)."""
+    args.group_parser.print_help(sys.stderr)
+    return 2
+
+
+class _ProvenanceOption(argparse.Action):
+    """The provenance options, kept in the order given: ``--cite-passage``, ``--cite`` and
+    ``--assessment`` each start an entry; ``--quote`` completes the passage before it, and
+    ``--publisher``, ``--date``, ``--url`` the citation before them."""
+
+    STARTS: ClassVar[dict[str, tuple[str, str]]] = {
+        "--cite-passage": ("passage", "source_id"), "--cite": ("citation", "title"),
+        "--assessment": ("assessment", "")}
+    COMPLETES: ClassVar[dict[str, tuple[str, str]]] = {
+        "--quote": ("passage", "quote"), "--publisher": ("citation", "publisher"),
+        "--date": ("citation", "date"), "--url": ("citation", "url")}
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: object, option_string: str | None = None) -> None:
+        entries = getattr(namespace, self.dest, None)
+        if entries is None:
+            entries = []
+            setattr(namespace, self.dest, entries)
+        option = option_string or ""
+        if option in self.STARTS:
+            kind, key = self.STARTS[option]
+            entries.append({"kind": kind, **({key: values} if key else {})})
+            return
+        kind, key = self.COMPLETES[option]
+        last = entries[-1] if entries else None
+        if last is None or last["kind"] != kind or key in last:
+            after = "--cite-passage SOURCE_ID" if kind == "passage" else "--cite TITLE"
+            parser.error(f"{option} goes after {after} (once for each)")
+        last[key] = values
+
+
+def _fields(kind: str, pairs: list[str] | None) -> dict[str, object]:
+    """``--field NAME=VALUE`` options as fields; a list field (indicators, mitigations) takes
+    one line per option. Unknown names are passed on for the workspace's check to name."""
+    from .store.own import OWN_FIELDS
+
+    specs = {s.name: s for s in OWN_FIELDS[kind]}
+    out: dict[str, object] = {}
+    for pair in pairs or []:
+        name, sep, value = pair.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise CommandError(f"--field takes NAME=VALUE (got {_printable(pair)!r})", 2)
+        spec = specs.get(name)
+        if spec is not None and spec.type == "lines":
+            lines = out.setdefault(name, [])
+            assert isinstance(lines, list)
+            lines.append(value)
+        elif name in out:
+            raise CommandError(f"--field {_printable(name)} is given twice", 2)
+        else:
+            out[name] = value
+    return out
+
+
+def _check_item(store, kind: str, fields: dict[str, object]) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    """The fields checked as the workspace will check them, and an event's lane an actor."""
+    from .store.own import check_fields
+
+    try:
+        checked = check_fields(kind, fields)
+    except ValueError as exc:
+        raise CommandError(_printable(str(exc)), 2) from exc
+    lane = checked.get("lane")
+    if lane and store.actor(lane) is None:
+        raise CommandError(f"lane {_printable(str(lane))!r} is not an actor of this briefing or "
+                           f"your workspace; `{PROG} items --kind actor` lists them", 2)
+    return checked
+
+
+def _provenance(store, entries: list[dict[str, str]] | None):  # type: ignore[no-untyped-def]
+    """The provenance options as the workspace stores them; a quote is looked for, word for
+    word, in its source (the briefing's or one you imported)."""
+    from .store.own import OwnProvenance
+
+    out = []
+    for e in entries or []:
+        if e["kind"] == "passage":
+            quote = e.get("quote")
+            if not quote:
+                raise CommandError(f"--cite-passage {_printable(e['source_id'])} needs --quote "
+                                   "with the exact words the item rests on", 2)
+            src = _source_of(store, e["source_id"])
+            at = src.text.find(quote)
+            if at < 0:
+                raise CommandError(f"the quote is not in \u201c{_printable(src.title)}\u201d "
+                                   f"({src.id}); give its exact words (`{PROG} source show "
+                                   f"{src.id}` shows its text)", 2)
+            out.append(OwnProvenance("passage", src.id, at, at + len(quote), quote))
+        elif e["kind"] == "citation":
+            out.append(OwnProvenance("citation", title=e["title"],
+                                     publisher=e.get("publisher", ""), date=e.get("date", ""),
+                                     url=e.get("url", "")))
+        else:
+            out.append(OwnProvenance("assessment"))
+    try:
+        store.check_provenance(out)
+    except ValueError as exc:
+        raise CommandError(_printable(str(exc)), 2) from exc
+    return out
+
+
+NO_PROVENANCE = ("an item needs provenance: give --cite-passage SOURCE_ID --quote \"exact "
+                 "words\", --cite TITLE (with --publisher, --date, --url), or --assessment for "
+                 "your own assessment")
+
+
+def cmd_item_add(args: argparse.Namespace) -> int:
+    """Add an item of your own, with its fields (--field NAME=VALUE, repeated) and what it
+    rests on: a passage of a source, an outside publication, or your own assessment (at
+    least one; repeat them as needed). Prints the new item's id."""
+    import sqlite3
+
+    from .store.workspace import WorkspaceError
+
+    store, workspace = _open_view(args)
+    fields = _fields(args.kind, args.field)
+    _check_item(store, args.kind, fields)
+    provenance = _provenance(store, args.provenance)
+    if not provenance:
+        raise CommandError(NO_PROVENANCE, 2)
+    try:
+        item = workspace.add_own_item(args.kind, fields, provenance)
+    except UnicodeEncodeError as exc:
+        raise CommandError("a field holds bytes that are not UTF-8 text; check the "
+                           "terminal's encoding", 2) from exc
+    except ValueError as exc:
+        raise CommandError(_printable(str(exc)), 2) from exc
+    except (WorkspaceError, OSError, sqlite3.Error) as exc:
+        raise _saving(exc) from exc
+    print(item.id)
+    return 0
+
+
+def _own_item(workspace, text: str):  # type: ignore[no-untyped-def]
+    """One of the analyst's live items, named ``own-...`` or ``KIND:own-...``."""
+    from .domain import is_own
+
+    kind, sep, ident = text.rpartition(":")
+    item = workspace.own_item(ident) if is_own(ident) else None
+    if item is None or item.deleted_at or (sep and kind != item.kind):
+        if not is_own(ident):
+            raise CommandError(f"{_printable(text)} is not one of your items (their ids start "
+                               "with own-); the briefing's items cannot be changed", 2)
+        raise CommandError(f"{_printable(text)} is not one of your items; `{PROG} item list` "
+                           "lists them", 2)
+    return item
+
+
+def _provenance_summary(item) -> str:  # type: ignore[no-untyped-def]
+    return ", ".join(dict.fromkeys(p.kind for p in item.provenance))
+
+
+def cmd_item_list(args: argparse.Namespace) -> int:
+    """List your own items: KIND:ID, title, what they rest on, your credibility grade."""
+    import json
+
+    _, workspace = _open_view(args, write=False)
+    grades = workspace.grades()
+    items = workspace.own_items(args.kind)
+    if args.json:
+        rows = [{"id": i.id, "kind": i.kind, "title": i.title, "fields": dict(i.fields),
+                 "provenance": [p.to_json() for p in i.provenance],
+                 "credibility": grades.get(f"{i.kind}:{i.id}", ""),
+                 "created_at": i.created_at, "updated_at": i.updated_at} for i in items]
+        print(_printable(json.dumps(rows, ensure_ascii=False, indent=2), json=True))
+        return 0
+    for i in items:
+        grade = grades.get(f"{i.kind}:{i.id}", "")
+        fields = [f"{i.kind}:{i.id}", " ".join(i.title.split()), _provenance_summary(i),
+                  _grade_label(grade) if grade else "not graded"]
+        print("\t".join(_printable(f) for f in fields))
+    return 0
+
+
+def cmd_item_show(args: argparse.Namespace) -> int:
+    """Show one of your items: its fields, what it rests on (with the grades of its
+    sources), your credibility grade, and how many notes are on it."""
+    from .domain import ItemRef
+    from .store.own import OWN_FIELDS
+
+    store, workspace = _open_view(args, write=False)
+    item = _own_item(workspace, args.id)
+    ref = ItemRef(item.kind, item.id)
+    lines = [f"{ref}: {' '.join(item.title.split())}"]
+    for spec in OWN_FIELDS[item.kind]:
+        value = item.fields.get(spec.name)
+        if value is None:
+            continue
+        shown = "; ".join(value) if isinstance(value, list) else str(value)
+        lines.append(f"{spec.name}: {' '.join(shown.split())}")
+    lines.append("rests on:")
+    numbers = store.passage_numbers()
+    for n, (p, shown_as) in enumerate(zip(item.provenance, store.provenance(ref),
+                                          strict=False), start=1):
+        if p.kind == "passage":
+            src = store.source(p.source_id)
+            title = src.title if src is not None else p.source_id
+            grade = store.grade_of(f"source:{p.source_id}")
+            seq = numbers.get(shown_as.passage_id, 0)
+            where = f"paragraph {seq} of " if seq else ""
+            lines.append(f"  {n}. {where}\u201c{title}\u201d ({p.source_id}): "
+                         f"\u201c{' '.join(p.quote.split())}\u201d"
+                         + (f" [{_grade_label(grade)}]" if grade else ""))
+        elif p.kind == "citation" and shown_as.citation is not None:
+            grade = store.grade_of(f"citation:{shown_as.citation.id}")
+            lines.append(f"  {n}. citation {shown_as.citation.id}: "
+                         f"{shown_as.citation.reference().rstrip()}"
+                         + (f" [{_grade_label(grade)}]" if grade else ""))
+        else:
+            lines.append(f"  {n}. your own assessment (no outside source)")
+    grade = store.grade_of(str(ref))
+    lines.append(f"grade: {_grade_label(grade) if grade else 'not graded'}")
+    lines.append(f"notes on it: {len(workspace.notes(target=ref))}")
+    lines.append(f"added {item.created_at}, last changed {item.updated_at}")
+    sys.stdout.write("".join(_printable(line) + "\n" for line in lines))
+    return 0
+
+
+def cmd_item_edit(args: argparse.Namespace) -> int:
+    """Change one of your items: the --field options given replace those fields (an empty
+    value clears an optional one), and provenance options, if any, replace what it rests
+    on."""
+    import sqlite3
+
+    from .store.workspace import WorkspaceError
+
+    store, workspace = _open_view(args)
+    item = _own_item(workspace, args.id)
+    if not args.field and not args.provenance:
+        raise CommandError("nothing to change: give --field NAME=VALUE or provenance options "
+                           "(--cite-passage, --cite, --assessment)", 2)
+    fields = dict(item.fields) | _fields(item.kind, args.field)
+    _check_item(store, item.kind, fields)
+    provenance = _provenance(store, args.provenance) if args.provenance else item.provenance
+    try:
+        workspace.update_own_item(item.id, fields, provenance)
+    except UnicodeEncodeError as exc:
+        raise CommandError("a field holds bytes that are not UTF-8 text; check the "
+                           "terminal's encoding", 2) from exc
+    except ValueError as exc:
+        raise CommandError(_printable(str(exc)), 2) from exc
+    except (WorkspaceError, OSError, sqlite3.Error) as exc:
+        raise _saving(exc) from exc
+    print(f"updated {item.kind}:{item.id}")
+    return 0
+
+
+def cmd_item_delete(args: argparse.Namespace) -> int:
+    """Move one of your items to the trash (the window can restore it); notes on it are
+    kept, shown as unanchored."""
+    import sqlite3
+
+    from .store.workspace import WorkspaceError
+
+    _, workspace = _open_view(args)
+    item = _own_item(workspace, args.id)
+    try:
+        workspace.delete_own_item(item.id)
+    except (WorkspaceError, OSError, sqlite3.Error) as exc:
+        raise _saving(exc) from exc
+    print(f"moved {item.kind}:{item.id} (\u201c{_printable(item.title)}\u201d) to the trash")
+    return 0
+
+
+def _grade_target_exists(store, workspace, target: str) -> bool:  # type: ignore[no-untyped-def]
+    from .domain import ItemRef
+
+    kind, sep, ident = target.partition(":")
+    if not sep or not ident:
+        raise CommandError(f"{_printable(target)} is not a grade target: give source:ID, "
+                           f"citation:ID or KIND:ID (see `{PROG} items`)", 2)
+    if kind == "source":
+        return store.source(ident) is not None
+    if kind == "citation":
+        own = {c.citation.id for provs in store.all_provenance().values() for c in provs
+               if c.citation is not None}
+        return ident in own or any(c.id == ident for c in store.citations())
+    try:
+        ref = ItemRef.parse(target)
+    except ValueError as exc:
+        raise CommandError(_printable(str(exc)), 2) from exc
+    return store.item(ref) is not None
+
+
+def cmd_grade(args: argparse.Namespace) -> int:
+    """Grade a source or citation's reliability (A-F) or an item's credibility (1-6), on the
+    Admiralty scale; "" clears a grade. `grade list` lists your grades."""
+    import sqlite3
+
+    from .store.workspace import WorkspaceError
+
+    if args.target == "list" and args.grade is None:
+        return _grade_list(args)
+    if args.grade is None:
+        raise CommandError("give the GRADE: A-F for source:ID or citation:ID, 1-6 for an item "
+                           "(KIND:ID); \"\" clears it", 2)
+    store, workspace = _open_view(args)
+    target = args.target
+    clearing = args.grade == "" and target in workspace.grades()
+    if not clearing and not _grade_target_exists(store, workspace, target):
+        raise CommandError(f"{_printable(target)} is not in this briefing or your workspace "
+                           f"(`{PROG} source list`, `{PROG} items` list what can be graded)", 2)
+    try:
+        before = workspace.set_grade(target, args.grade)
+    except ValueError as exc:
+        raise CommandError(_printable(str(exc)), 2) from exc
+    except (WorkspaceError, OSError, sqlite3.Error) as exc:
+        raise _saving(exc) from exc
+    was = f" (was {_grade_label(before)})" if before and before != args.grade else ""
+    now = _grade_label(args.grade) if args.grade else "grade cleared"
+    print(f"{_printable(target)}: {now}{was}")
+    return 0
+
+
+def _grade_list(args: argparse.Namespace) -> int:
+    """Every grade you gave: target, grade, what it means, and what it grades."""
+    import json
+
+    from .domain import ItemRef
+
+    store, workspace = _open_view(args, write=False)
+    citations = {c.citation.id: c.citation.title for provs in store.all_provenance().values()
+                 for c in provs if c.citation is not None}
+    rows = []
+    for target, grade in sorted(workspace.grades().items()):
+        kind, _, ident = target.partition(":")
+        if kind == "source":
+            src = store.source(ident)
+            title = src.title if src is not None else ""
+        elif kind == "citation":
+            title = citations.get(ident, "")
+        else:
+            try:
+                title = store.titles([ItemRef.parse(target)]).get(ItemRef.parse(target), "")
+            except ValueError:
+                title = ""
+        rows.append({"target": target, "grade": grade, "meaning": _grade_label(grade),
+                     "title": title})
+    if args.json:
+        print(_printable(json.dumps(rows, ensure_ascii=False, indent=2), json=True))
+        return 0
+    for r in rows:
+        fields = [r["target"], r["meaning"],
+                  " ".join(r["title"].split()) or "(no longer in the briefing)"]
+        print("\t".join(_printable(f) for f in fields))
     return 0
 
 
@@ -440,8 +992,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     as_of = _as_of(args.as_of)
     if args.notes_as_comments and fmt != "docx":
         raise CommandError("--notes-as-comments is for DOCX (Word comments)", 2)
-    store = _open_store(args)
-    workspace = _open_workspace(args, write=False)
+    # The analyst's own sources and items are part of the briefing they export.
+    store, workspace = _open_view(args, write=False)
     options = ExportOptions(title=args.title or "", author=args.author or "",
                             organisation=args.organisation or "",
                             marking=DEFAULT_MARKING if args.marking is None else args.marking,
@@ -577,7 +1129,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("items", cmd_items, "items --kind risk")
     p.add_argument("--kind", choices=ITEM_KINDS, help="list only items of this kind")
-    _add_data_options(p, workspace=False)
+    _add_data_options(p)
 
     p = add("export", cmd_export, "export --format pdf --output briefing.pdf")
     p.add_argument("--format", choices=("pdf", "html", "md", "docx"),
@@ -637,8 +1189,127 @@ def build_parser() -> argparse.ArgumentParser:
     sp = add_note_cmd("import", cmd_note_import, "import colleague-notes.json")
     sp.add_argument("file", metavar="FILE.json")
 
+    _add_own_work_commands(add)
+
     parser.set_defaults(func=cmd_gui, smoke=False, database=None, workspace=None)
     return parser
+
+
+#: The fields of each kind of own item (``store/own.py`` ``OWN_FIELDS``, which checks them;
+#: written out so that building the parser does not import the store. A test keeps the two
+#: in step).
+ITEM_FIELDS_HELP = """\
+Fields (* required; a list field takes one --field per line):
+  event     date* (YYYY, YYYY-MM or YYYY-MM-DD), title*, category* (diplomacy,
+            investment, policy, security, export-control, legal, trade), summary,
+            lane (an actor's id; empty: your own lane), date_note
+  risk      title*, description*, likelihood* (1-5), impact* (1-5), justification,
+            indicators (list), mitigations (list)
+  judgment  text*, estimative* (almost certainly, very likely, likely, roughly even
+            chance, unlikely, very unlikely, almost no chance), confidence* (low,
+            moderate, high), basis*
+  figure    label*, value* (a number), unit*, measures*, value_high, as_of (a date)
+  actor     name*, short*, kind* (country, province, multilateral, initiative, company,
+            state-body, armed-group), description*"""
+
+
+def _add_own_work_commands(add: Callable[..., argparse.ArgumentParser]) -> None:
+    """`source`, `item` and `grade`: the analyst's own sources, items and grades."""
+    from .domain import OWN_KINDS
+
+    def group(name: str, func: Callable[[argparse.Namespace], int], example: str
+              ) -> Callable[..., argparse.ArgumentParser]:
+        p = add(name, func, example)
+        actions = p.add_subparsers(dest=f"{name}_command", metavar="ACTION")
+        p.set_defaults(group_parser=p)
+
+        def action(verb: str, verb_func: Callable[[argparse.Namespace], int], verb_example: str,
+                   more: str = "") -> argparse.ArgumentParser:
+            import inspect
+            import re
+
+            doc = inspect.cleandoc(verb_func.__doc__ or "")
+            # The list of actions shows each one's first sentence (or what comes before ":").
+            short = re.split(r"\.\s|:\s", " ".join(doc.split()) + " ", maxsplit=1)[0]
+            sp = actions.add_parser(
+                verb, help=short.rstrip(". "), description=doc,
+                epilog=f"Example: {PROG} {name} {verb_example}" + (f"\n\n{more}" if more else ""),
+                formatter_class=argparse.RawDescriptionHelpFormatter)
+            sp.set_defaults(func=verb_func)
+            _add_data_options(sp)
+            return sp
+
+        return action
+
+    def provenance_options(sp: argparse.ArgumentParser, title: str) -> None:
+        g = sp.add_argument_group(title)
+        for flags, meta, text in (
+            ("--cite-passage", "SOURCE_ID", "a passage of a source (`source list`); give its "
+                                            "words with --quote"),
+            ("--quote", "WORDS", "the exact words of the passage cited just before"),
+            ("--cite", "TITLE", "an outside publication, by its title"),
+            ("--publisher", "NAME", "the publisher of the --cite just before"),
+            ("--date", "DATE", "its date, YYYY[-MM[-DD]]"),
+            ("--url", "URL", "its address (http:// or https://)"),
+        ):
+            g.add_argument(flags, metavar=meta, dest="provenance", action=_ProvenanceOption,
+                           help=text)
+        g.add_argument("--assessment", nargs=0, dest="provenance", action=_ProvenanceOption,
+                       help="your own assessment, said as such (no outside source)")
+
+    source = group("source", cmd_source, "source import ~/wire-story.txt --publisher "
+                                         "'Wire service' --date 2026-11-30")
+    sp = source("import", cmd_source_import, "import ~/wire-story.txt --publisher 'Wire "
+                                            "service' --date 2026-11-30")
+    sp.add_argument("path", metavar="PATH", help="the file to import")
+    sp.add_argument("--title", help="its title (default: the title the file gives, or its "
+                                    "name)")
+    sp.add_argument("--publisher", help="who published it")
+    sp.add_argument("--date", metavar="DATE", help="its date, YYYY[-MM[-DD]]")
+    sp.add_argument("--url", help="where it was published (http:// or https://)")
+    sp = source("list", cmd_source_list, "list --json")
+    sp.add_argument("--json", action="store_true", help="print JSON")
+    sp = source("show", cmd_source_show, "show us-seeks-pakistan-minerals")
+    sp.add_argument("id", metavar="ID", help="the source's id (see `source list`)")
+    sp = source("delete", cmd_source_delete, "delete own-3f2a9c0d1e7b4a65")
+    sp.add_argument("id", metavar="ID", help="the id of a source you imported")
+
+    item = group("item", cmd_item, "item add judgment --field text='Output will start late' "
+                                   "--field estimative=likely --field confidence=low --field "
+                                   "basis='Past projects' --assessment")
+    sp = item("add", cmd_item_add,
+              "add risk --field title='Refinery site security' --field description='A "
+              "refinery near Karachi is exposed.' --field likelihood=3 --field impact=4 "
+              "--cite-passage own-3f2a9c0d1e7b4a65 --quote 'a rare-earth refinery near "
+              "Karachi'", ITEM_FIELDS_HELP)
+    sp.add_argument("kind", metavar="KIND", choices=OWN_KINDS,
+                    help="one of: " + ", ".join(OWN_KINDS))
+    sp.add_argument("--field", metavar="NAME=VALUE", action="append",
+                    help="a field of the item (repeat for each; see the list below)")
+    provenance_options(sp, "what it rests on (at least one; repeat as needed)")
+    sp = item("list", cmd_item_list, "list --kind risk")
+    sp.add_argument("--kind", choices=OWN_KINDS, help="list only items of this kind")
+    sp.add_argument("--json", action="store_true", help="print JSON")
+    sp = item("show", cmd_item_show, "show risk:own-8c1d2e3f4a5b6c7d")
+    sp.add_argument("id", metavar="ID", help="own-... or KIND:own-... (see `item list`)")
+    sp = item("edit", cmd_item_edit, "edit own-8c1d2e3f4a5b6c7d --field likelihood=4",
+              ITEM_FIELDS_HELP)
+    sp.add_argument("id", metavar="ID", help="own-... or KIND:own-... (see `item list`)")
+    sp.add_argument("--field", metavar="NAME=VALUE", action="append",
+                    help="a field to change (repeat for each; NAME= clears an optional one)")
+    provenance_options(sp, "what it rests on (if given, replaces what it rested on)")
+    sp = item("delete", cmd_item_delete, "delete own-8c1d2e3f4a5b6c7d")
+    sp.add_argument("id", metavar="ID", help="own-... or KIND:own-... (see `item list`)")
+
+    p = add("grade", cmd_grade, "grade source:us-seeks-pakistan-minerals B")
+    p.add_argument("target", metavar="TARGET",
+                   help="source:ID or citation:ID (reliability, A-F), or an item as KIND:ID "
+                        "(credibility, 1-6); or `list` to list your grades")
+    p.add_argument("grade", metavar="GRADE", nargs="?",
+                   help="A-F (A completely reliable ... F cannot be judged) or 1-6 (1 "
+                        "confirmed ... 6 cannot be judged); \"\" clears the grade")
+    p.add_argument("--json", action="store_true", help="with `list`: print JSON")
+    _add_data_options(p)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

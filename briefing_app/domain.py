@@ -41,6 +41,69 @@ KIND_TAB: dict[str, str] = {
     "passage": "sources",
 }
 
+#: The vocabularies records and the analyst's own items share.
+ESTIMATIVE_WORDS = (
+    "almost certainly",
+    "very likely",
+    "likely",
+    "roughly even chance",
+    "unlikely",
+    "very unlikely",
+    "almost no chance",
+)
+CONFIDENCE_LEVELS = ("low", "moderate", "high")
+ACTOR_KINDS = (
+    "country",
+    "province",
+    "multilateral",
+    "initiative",
+    "company",
+    "state-body",
+    "armed-group",
+)
+REGION_KINDS = ("province", "territory")
+EVENT_CATEGORIES = (
+    "diplomacy",
+    "investment",
+    "policy",
+    "security",
+    "export-control",
+    "legal",
+    "trade",
+)
+CHART_SERIES = ("mining", "processing")
+SCALE = (1, 2, 3, 4, 5)
+
+#: The kinds of item the analyst can add (marked as the analyst's in every view).
+OWN_KINDS: tuple[str, ...] = ("event", "risk", "judgment", "figure", "actor")
+#: Ids of the analyst's own items and sources start so: they never collide with bundled ids.
+OWN_PREFIX = "own-"
+
+#: The Admiralty (NATO) grading: a source's reliability, A to F...
+RELIABILITY: dict[str, str] = {
+    "A": "completely reliable",
+    "B": "usually reliable",
+    "C": "fairly reliable",
+    "D": "not usually reliable",
+    "E": "unreliable",
+    "F": "reliability cannot be judged",
+}
+#: ...and an item's information credibility, 1 to 6.
+CREDIBILITY: dict[str, str] = {
+    "1": "confirmed by other sources",
+    "2": "probably true",
+    "3": "possibly true",
+    "4": "doubtful",
+    "5": "improbable",
+    "6": "truth cannot be judged",
+}
+
+
+def is_own(item_id: str) -> bool:
+    """True for the analyst's own items and sources."""
+    return item_id.startswith(OWN_PREFIX)
+
+
 PRECISIONS = ("year", "month", "day")
 # English month names, fixed: the briefing is in English whatever the system's locale, and
 # calendar.month_name formats a date through the C library on every call.
@@ -132,7 +195,7 @@ class Citation(NamedTuple):
 class Provenance(NamedTuple):
     """Where one claim of an item comes from: a quote in a source, or an external citation."""
 
-    kind: str  # "quote" or "citation"
+    kind: str  # "quote", "citation", or "assessment" (the analyst's own, said as such)
     source_id: str = ""
     passage_id: str = ""
     start: int = 0
@@ -143,6 +206,8 @@ class Provenance(NamedTuple):
     def label(self) -> str:
         if self.citation is not None:
             return self.citation.reference()
+        if self.kind == "assessment":
+            return "The analyst's own assessment (no outside source)"
         return f"\u201c{self.quote}\u201d (source: {self.source_id})"
 
 
@@ -156,6 +221,7 @@ class Source(NamedTuple):
     date: str = ""
     url: str = ""
     origin: str = ""
+    own: bool = False  # the analyst's own (workspace), not the bundled briefing's
 
 
 class Passage(NamedTuple):
@@ -183,6 +249,7 @@ class Judgment(NamedTuple):
     text: str
     basis: str
     caveat: str = ""
+    own: bool = False  # the analyst's own (workspace), not the bundled briefing's
 
 
 class EstimativeWord(NamedTuple):
@@ -212,6 +279,7 @@ class Figure(NamedTuple):
     chart_series: str = ""
     chart_label: str = ""
     caveat: str = ""
+    own: bool = False  # the analyst's own (workspace), not the bundled briefing's
 
     def value_text(self) -> str:
         def fmt(v: float) -> str:
@@ -230,6 +298,7 @@ class Actor(NamedTuple):
     kind: str
     description: str
     caveat: str = ""
+    own: bool = False  # the analyst's own (workspace), not the bundled briefing's
 
 
 class Region(NamedTuple):
@@ -285,6 +354,7 @@ class Event(NamedTuple):
     actors: tuple[str, ...] = ()
     date_note: str = ""
     caveat: str = ""
+    own: bool = False  # the analyst's own (workspace), not the bundled briefing's
 
 
 class Era(NamedTuple):
@@ -316,6 +386,7 @@ class Risk(NamedTuple):
     indicators: tuple[str, ...] = ()
     mitigations: tuple[str, ...] = ()
     caveat: str = ""
+    own: bool = False  # the analyst's own (workspace), not the bundled briefing's
 
     @property
     def score(self) -> int:

@@ -62,6 +62,15 @@ LICENSES: dict[str, tuple[str, str]] = {
               "it), New Computer Modern (the GUST Font License, which is the LPPL-1.3c with a "
               "request to rename changed fonts) and DejaVu Sans Mono (Bitstream Vera licence, "
               "DejaVu changes in the public domain)."),
+    "pypdfium2": ("(Apache-2.0 OR BSD-3-Clause) AND BSD-3-Clause AND Apache-2.0 AND MIT AND "
+                  "FTL AND Unicode-3.0 AND IJG AND Zlib AND BSD-2-Clause AND libpng-2.0 AND "
+                  "libtiff AND BSL-1.0",
+                  "pypdfium2 (Apache-2.0 or BSD-3-Clause) and the PDFium library in its wheel "
+                  "(BSD-3-Clause), reading the text of the analyst's PDF sources. PDFium is "
+                  "built with FreeType (FTL), ICU (Unicode-3.0), Little CMS (MIT), libjpeg-turbo "
+                  "(IJG, BSD-3-Clause), OpenJPEG (BSD-2-Clause), libpng (libpng-2.0), libtiff, "
+                  "zlib (Zlib), Abseil, Highway and fast_float (Apache-2.0) and dragonbox "
+                  "(BSL-1.0); each licence text follows, as the wheel ships them."),
     "lxml": ("BSD-3-Clause", "lxml's wheels also link libxml2 and libxslt (MIT)."),
 }
 
@@ -166,7 +175,10 @@ def licence_files(dist: md.Distribution) -> list[Path]:
     found = []
     for f in dist.files or []:
         name = str(f).upper()
-        if ".DIST-INFO/" in name and any(k in Path(name).name for k in ("LICEN", "COPYING")):
+        # A licence file by its name, or any file in a licence folder (pypdfium2 keeps the
+        # licences of the libraries built into PDFium under licenses/BUILD_LICENSES/).
+        if ".DIST-INFO/" in name and any(k in part for part in Path(name).parts[1:]
+                                         for k in ("LICEN", "COPYING")):
             found.append(Path(dist.locate_file(f)))
     return sorted(found)
 
@@ -202,6 +214,22 @@ def paragraph(files: list[str], holders: list[str], expression: str, text: str,
     return "\n".join(out)
 
 
+def compiled_from(path: Path, workpath: Path) -> Path:
+    """The source of a module PyInstaller compiled into its work folder (the spec collects
+    modules as .pyc files: ``localpycs/N/pkg/mod.pyc``), so it is credited to the package it
+    comes from, not to the app whose work folder holds it; any other path unchanged."""
+    try:
+        rel = path.relative_to(workpath / "localpycs")
+    except ValueError:
+        return path
+    module = Path(*rel.parts[1:]).with_suffix(".py")
+    for folder in sys.path:
+        candidate = Path(folder or ".").resolve() / module
+        if candidate.is_file():
+            return candidate.resolve()
+    return path
+
+
 def pattern(dest: str) -> str:
     """A Files pattern for a bundled path: its top folder, or the file itself."""
     parts = Path(dest).parts
@@ -232,7 +260,7 @@ def main(argv: list[str]) -> int:
             collected.append(("_internal/" + dest, src))
     module_dests = {dest for dest, _src in modules}
     for dest, src in modules + collected:
-        path = Path(src).resolve()
+        path = compiled_from(Path(src).resolve(), workpath.resolve())
         if path.name == "base_library.zip":  # built by PyInstaller from the standard library
             files_of["Python"].add(dest)
         elif ROOT in path.parents and "site-packages" not in path.parts:

@@ -97,7 +97,7 @@ def test_bundle_round_trip_gives_the_same_export(tmp_path: Path) -> None:
     bundle = tmp_path / "notes.json"
     assert run_cli("note", "export", str(bundle), "--workspace", str(a)).returncode == 0
     data = json.loads(bundle.read_text(encoding="utf-8"))
-    assert data["format"] == "briefing-notes" and data["version"] == 1
+    assert data["format"] == "briefing-notes" and data["version"] == 2
     assert len(data["notes"]) == 3
     first = run_cli("note", "import", str(bundle), "--workspace", str(b))
     assert first.returncode == 0 and "added 3 notes; 0 already present" in first.stdout

@@ -18,7 +18,8 @@ def test_plain_text_and_markdown(tmp_path: Path) -> None:
     got = read_source(txt)
     assert got.kind == "text" and got.text == ("US and Pakistan sign a minerals pact\n\n"
                                               "Second paragraph.\n")
-    assert got.title == "wire" and len(got.sha256) == 64 and got.data == txt.read_bytes()
+    assert got.title == "US and Pakistan sign a minerals pact" and len(got.sha256) == 64
+    assert got.data == txt.read_bytes()
     md = tmp_path / "notes.md"
     md.write_text("# Reko Diq update\n\nBody.\n", "utf-8")
     assert read_source(md).title == "Reko Diq update"
@@ -128,3 +129,62 @@ def test_a_pdf_with_too_many_pages_is_refused(tmp_path: Path, monkeypatch) -> No
     path.write_bytes(buffer.getvalue())
     with pytest.raises(SourceError, match="at most 3"):
         read_source(path)
+
+
+def _typst_pdf(path: Path, body: str) -> Path:
+    import typst
+
+    from briefing_app.paths import fonts_dir
+
+    src = path.with_suffix(".typ")
+    src.write_text('#set page(width: 12cm, height: auto, margin: 1cm)\n' + body,
+                   encoding="utf-8")
+    path.write_bytes(typst.compile(str(src), font_paths=[str(fonts_dir())],
+                                   ignore_system_fonts=True))
+    return path
+
+
+def test_pdf_lines_are_joined_into_paragraphs(tmp_path: Path) -> None:
+    """A passage of a PDF is its paragraph, not a line of print: wrapped lines join, a gap or
+    a heading starts a new one."""
+    from briefing_app.text import split_passages
+
+    first = ("Copper and gold from the Reko Diq deposit in Balochistan would reach a port by "
+             "rail, and the financing would come from several lenders at once.")
+    second = "A second paragraph, short."
+    path = _typst_pdf(tmp_path / "memo.pdf", f"= Field memo\n\n{first}\n\n{second}\n")
+    got = read_source(path)
+    passages = [got.text[p.start:p.end] for p in split_passages(got.text)]
+    assert passages == ["Field memo", first, second]
+
+
+def test_pdf_progress_is_reported_and_can_stop_the_reading(tmp_path: Path) -> None:
+    path = _typst_pdf(tmp_path / "three.pdf", "One.\n#pagebreak()\nTwo.\n#pagebreak()\nThree.\n")
+    seen: list[tuple[int, int]] = []
+    assert read_source(path, progress=lambda d, t: seen.append((d, t))).text.split() == [
+        "One.", "Two.", "Three."]
+    assert seen == [(1, 3), (2, 3), (3, 3)]
+
+    class StopReadingError(Exception):
+        pass
+
+    def stop(done: int, total: int) -> None:
+        if done == 2:
+            raise StopReadingError
+
+    with pytest.raises(StopReadingError):
+        read_source(path, progress=stop)
+
+
+def test_a_pdf_behind_a_password_is_refused_and_one_without_opens(tmp_path: Path) -> None:
+    import pikepdf
+
+    plain = _typst_pdf(tmp_path / "plain.pdf", "Secret minerals memo.\n")
+    for password, name in (("hunter2", "locked.pdf"), ("", "owner-only.pdf")):
+        with pikepdf.open(plain) as pdf:
+            pdf.save(tmp_path / name, encryption=pikepdf.Encryption(user=password,
+                                                                   owner="owner"))
+    with pytest.raises(SourceError, match="password"):
+        read_source(tmp_path / "locked.pdf")
+    # Encrypted only against editing (no password to open): it reads as any other PDF.
+    assert read_source(tmp_path / "owner-only.pdf").text == "Secret minerals memo.\n"

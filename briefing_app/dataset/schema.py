@@ -7,37 +7,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-ESTIMATIVE_WORDS = (
-    "almost certainly",
-    "very likely",
-    "likely",
-    "roughly even chance",
-    "unlikely",
-    "very unlikely",
-    "almost no chance",
+from ..domain import (  # the briefing's vocabularies: shared with the analyst's own items
+    ACTOR_KINDS,
+    CHART_SERIES,
+    CONFIDENCE_LEVELS,
+    ESTIMATIVE_WORDS,
+    EVENT_CATEGORIES,
+    REGION_KINDS,
 )
-CONFIDENCE_LEVELS = ("low", "moderate", "high")
-ACTOR_KINDS = (
-    "country",
-    "province",
-    "multilateral",
-    "initiative",
-    "company",
-    "state-body",
-    "armed-group",
-)
-REGION_KINDS = ("province", "territory")
-EVENT_CATEGORIES = (
-    "diplomacy",
-    "investment",
-    "policy",
-    "security",
-    "export-control",
-    "legal",
-    "trade",
-)
-CHART_SERIES = ("mining", "processing")
-SCALE = (1, 2, 3, 4, 5)
 
 
 @dataclass(frozen=True)

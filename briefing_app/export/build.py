@@ -7,17 +7,26 @@ estimative scale they use, a scope and method note, numbered sections, and lette
 Nothing the database holds for an exported section is left out: every caveat, date note, place
 note and actor record reaches the document. A note whose item lies in a section left out is
 reported in ``Document.left_out``, never dropped silently.
+
+It reads through whatever store it is given: given a ``BriefingView`` (as the window and the
+command line give it), the analyst's own items join their sections, each marked "(the
+analyst's)" in its text so that every format shows it, with its provenance: passages of
+imported sources and outside publications are numbered references like the briefing's, and
+"the analyst's own assessment" is said beside the item. References carry the analyst's
+reliability grade of their source, and items their credibility grade, where set.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from typing import cast
 
-from ..domain import ItemRef, PartialDate
+from ..domain import CREDIBILITY, RELIABILITY, Actor, Event, ItemRef, PartialDate, is_own
 from ..store.anchoring import Placement, place_notes
 from ..store.briefing import BriefingStore
 from ..store.describe import KIND_LABELS
+from ..store.view import ANALYST_ACTOR, ANALYST_LANE, BriefingView
 from ..store.workspace import ChecklistEntry, Workspace
 from . import charts_svg
 from .model import (
@@ -52,18 +61,41 @@ KEYWORDS = ["critical minerals", "Pakistan", "United States", "China", "supply c
 DESCRIPTION = ("The United States seeking a critical-minerals partnership with Pakistan to "
                "counter China's dominance of mineral supply chains.")
 ANNEX_LETTERS = "ABCDEFGH"
+#: How an item the analyst added reads, after its title or lead-in, in every format.
+MINE = " (the analyst's)"
+#: What the export reads: the bundled briefing, or the analyst's view of it.
+Briefing = BriefingStore | BriefingView
+
+
+def mine(x: object) -> str:
+    """``MINE`` for the analyst's own item (``own=True``), else nothing."""
+    return MINE if getattr(x, "own", False) else ""
+
+
+def reliability(grade: str) -> str:
+    """" (reliability B: usually reliable)" for a graded source or citation (round brackets:
+    square ones would be escaped in the Markdown, shown to a plain-text reader)."""
+    return f" (reliability {grade}: {RELIABILITY[grade]})" if grade in RELIABILITY else ""
 
 
 class _Refs:
-    """Numbers references in order of first use: a source passage or an external citation."""
+    """Numbers references in order of first use: a source passage or an external citation.
+    An item resting on the analyst's own assessment has no reference for it: ``assessed``
+    says so, for the item to say it beside itself."""
 
-    def __init__(self, store: BriefingStore):
+    def __init__(self, store: Briefing, grades: Mapping[str, str] | None = None):
         self.store = store
         self.provenance = store.all_provenance()
         self.sources = {s.id: s for s in store.sources()}
         self.passage_seq = store.passage_numbers()
+        self.grades = grades or {}
         self._numbers: dict[str, int] = {}
         self.references: list[Reference] = []
+        #: The words each item quotes, with their reference numbers (as ``of`` gave them).
+        self.quoted: dict[ItemRef, list[tuple[str, int]]] = {}
+
+    def assessed(self, ref: ItemRef) -> bool:
+        return any(p.kind == "assessment" for p in self.provenance.get(ref, []))
 
     def _number(self, key: str, text: str, url: str = "") -> int:
         if key not in self._numbers:
@@ -73,21 +105,39 @@ class _Refs:
 
     def of(self, ref: ItemRef) -> list[int]:
         numbers: list[int] = []
+        quoted: list[tuple[str, int]] = []
         for p in self.provenance.get(ref, []):
             if p.kind == "quote":
-                src = self.sources[p.source_id]
-                seq = self.passage_seq.get(p.passage_id, 0)
-                who = ", ".join(x for x in (src.publisher, src.date) if x) or (
-                    "publisher and date not stated")
-                n = self._number(f"passage:{p.passage_id}",
-                                 f"\u201c{src.title}\u201d ({src.kind}; {who}), paragraph {seq}.",
-                                 src.url)
-            else:
-                assert p.citation is not None
-                n = self._number(f"citation:{p.citation.id}", p.citation.reference(),
-                                 p.citation.url)
+                src = self.sources.get(p.source_id)
+                key = f"passage:{p.passage_id or f'{p.source_id}@{p.start}'}"
+                if src is None:  # an own item's source gone from a rebuilt briefing
+                    n = self._number(key, f"A source no longer in this briefing "
+                                          f"({p.source_id}): \u201c{p.quote}\u201d.")
+                else:
+                    seq = self.passage_seq.get(p.passage_id, 0)
+                    who = ", ".join(x for x in (src.publisher, src.date) if x) or (
+                        "publisher and date not stated")
+                    n = self._number(key, f"\u201c{src.title}\u201d ({src.kind}; {who}), "
+                                          f"paragraph {seq}."
+                                          + reliability(self.grades.get(f"source:{src.id}", "")),
+                                     src.url)
+                quoted.append((p.quote, n))
+            elif p.citation is not None:
+                c = p.citation
+                if is_own(c.id):  # an outside publication the analyst cited
+                    c = c._replace(note=c.note or "cited by the analyst")
+                text = c.reference().rstrip()
+                grade = reliability(self.grades.get(f"citation:{c.id}", ""))
+                if grade and c.url and text.endswith(c.url):  # the grade before the address
+                    text = f"{text[:-len(c.url)].rstrip()}{grade} {c.url}"
+                else:
+                    text += grade
+                n = self._number(f"citation:{c.id}", text, c.url)
+            else:  # the analyst's own assessment: said beside the item, not a reference
+                continue
             if n not in numbers:
                 numbers.append(n)
+        self.quoted[ref] = quoted
         return numbers
 
     def cell(self, ref: ItemRef) -> str:
@@ -98,7 +148,7 @@ def _date_label(iso: str) -> str:
     return PartialDate(iso).label() if iso else ""
 
 
-def newest_fact(store: BriefingStore) -> str:
+def newest_fact(store: Briefing) -> str:
     """The date the briefing's information runs to: its newest dated event (ISO, at the
     precision known). Figures are not counted: a projection's year is not news."""
     dates = [e.date for e in store.events()]
@@ -110,13 +160,14 @@ def newest_fact(store: BriefingStore) -> str:
 class _Builder:
     """Fills sections in document order, numbering tables, figures and notes as it goes."""
 
-    def __init__(self, store: BriefingStore, workspace: Workspace | None,
+    def __init__(self, store: Briefing, workspace: Workspace | None,
                  opts: ExportOptions, refs: _Refs):
         self.store = store
         self.opts = opts
         self.refs = refs
         notes = workspace.notes() if (workspace is not None and opts.include_notes) else []
-        self.placements = place_notes(store, notes)
+        # A view answers every question place_notes asks (it is typed for the bundled store).
+        self.placements = place_notes(cast(BriefingStore, store), notes)
         self.by_item: dict[ItemRef, list[Placement]] = {}
         for p in self.placements:
             if p.anchored and p.item is not None:
@@ -124,6 +175,7 @@ class _Builder:
         self.checklist: dict[str, ChecklistEntry] = (
             workspace.checklist() if (workspace is not None and opts.include_checklist)
             else {})
+        self.grades = refs.grades
         self.tables = 0
         self.figures = 0
         self.note_count = 0
@@ -173,8 +225,46 @@ class _Builder:
     def caveat(text: str) -> list[Para]:
         return [Para(f"Caveat: {text}", style="caveat")] if text else []
 
+    def quotes(self, ref: ItemRef) -> tuple[str, list[int]]:
+        """For the analyst's own item: the words it quotes from its sources, and their
+        reference numbers (the briefing's items give their references only)."""
+        quoted = self.refs.quoted.get(ref, []) if is_own(ref.id) else []
+        if not quoted:
+            return "", []
+        text = "; ".join(f"\u201c{' '.join(q.split())}\u201d" for q, _ in quoted)
+        return f"Quoted: {text}.", list(dict.fromkeys(n for _, n in quoted))
 
-def build_document(store: BriefingStore, workspace: Workspace | None,
+    def grading_text(self, ref: ItemRef) -> str:
+        """What the analyst says of an item beside it: that it rests on their own assessment
+        (which has no reference number), and the credibility they grade it, if any."""
+        said = []
+        if self.refs.assessed(ref):
+            said.append("Source: the analyst's own assessment (no outside source).")
+        grade = self.grades.get(str(ref), "")
+        if grade in CREDIBILITY:
+            said.append(f"Analyst's grading: credibility {grade}: {CREDIBILITY[grade]}.")
+        return " ".join(said)
+
+    def grading(self, ref: ItemRef) -> list[Para]:
+        """The paragraphs after an item: what an own item quotes, and ``grading_text``."""
+        quoted, numbers = self.quotes(ref)
+        text = self.grading_text(ref)
+        return ([Para(quoted, numbers, style="meta")] if quoted else []) + (
+            [Para(text, style="meta")] if text else [])
+
+    def table_grading(self, ref: ItemRef, label: str) -> list[Para]:
+        """``grading`` as one table note, after the item's label."""
+        quoted, numbers = self.quotes(ref)
+        text = " ".join(x for x in (quoted, self.grading_text(ref)) if x)
+        return [Para(text, numbers, lead_in=f"{label}:", style="small")] if text else []
+
+    def refs_cell(self, ref: ItemRef) -> str:
+        """A Refs cell: the numbers, or for an item resting only on the analyst's assessment,
+        "analyst" (a table note says more)."""
+        return self.refs.cell(ref) or ("analyst" if self.refs.assessed(ref) else "")
+
+
+def build_document(store: Briefing, workspace: Workspace | None,
                    options: ExportOptions | None = None,
                    progress: Callable[[int, str], None] | None = None,
                    today: dt.date | None = None) -> Document:
@@ -182,7 +272,8 @@ def build_document(store: BriefingStore, workspace: Workspace | None,
     between steps so a caller can show progress (and cancel by raising)."""
     opts = options or ExportOptions()
     report = progress or (lambda _p, _s: None)
-    refs = _Refs(store)
+    grades = workspace.grades() if workspace is not None else {}
+    refs = _Refs(store, grades)
     b = _Builder(store, workspace, opts, refs)
     overview = store.overview()
     as_of = opts.as_of or newest_fact(store)
@@ -190,7 +281,7 @@ def build_document(store: BriefingStore, workspace: Workspace | None,
         title=visible(opts.title.strip()) or overview.title,
         author=visible(opts.author.strip()),
         date=(today or dt.date.today()).isoformat(),
-        sources=[_source_line(s) for s in store.sources()],
+        sources=[_source_line(s, grades) for s in store.sources()],
         sections=[],
         references=refs.references,
         organisation=visible(opts.organisation.strip()),
@@ -256,19 +347,21 @@ def build_document(store: BriefingStore, workspace: Workspace | None,
     return doc
 
 
-def _source_line(s) -> str:  # type: ignore[no-untyped-def]
+def _source_line(s, grades: Mapping[str, str]) -> str:  # type: ignore[no-untyped-def]
     who = ", ".join(x for x in (s.publisher, s.date) if x) or "publisher and date not stated"
-    return f"{s.title} ({s.kind}; {who})"
+    origin = " \u2014 imported by the analyst" if getattr(s, "own", False) else ""
+    return f"{s.title} ({s.kind}; {who}){origin}" + reliability(grades.get(f"source:{s.id}", ""))
 
 
 # -- front matter ---------------------------------------------------------------------------
-def _summary(b: _Builder, store: BriefingStore) -> Section:
+def _summary(b: _Builder, store: Briefing) -> Section:
     section = Section("summary", "Summary", kind="front")
     out = section.blocks
     o = store.overview()
     oref = ItemRef("overview", o.id)
     out.append(b.heading("Bottom line", 2, "bottom-line"))
     out.append(Para(o.bluf, b.refs.of(oref), "lead"))
+    out.extend(b.grading(oref))
     out.extend(b.caveat(o.caveat))
     out.extend(b.notes(oref, o.title, "bottom-line"))
     out.append(b.heading("Key judgments", 2, "key-judgments"))
@@ -278,11 +371,13 @@ def _summary(b: _Builder, store: BriefingStore) -> Section:
     for j in judgments:
         jref = ItemRef("judgment", j.id)
         items.append(Para(j.text, b.refs.of(jref),
-                          lead_in=f"{j.estimative.capitalize()} ({j.confidence} confidence)."))
+                          lead_in=f"{j.estimative.capitalize()} ({j.confidence} "
+                                  f"confidence){mine(j)}."))
     out.append(Bullets(items, ordered=True))
     for i, j in enumerate(judgments, start=1):
         jref = ItemRef("judgment", j.id)
-        extra.append(Para(j.basis, style="meta", lead_in=f"Basis for judgment {i}:"))
+        extra.append(Para(j.basis, style="meta", lead_in=f"Basis for judgment {i}{mine(j)}:"))
+        extra.extend(b.grading(jref))
         extra.extend(b.caveat(j.caveat))
         extra.extend(b.notes(jref, f"judgment {i}", "key-judgments"))
     out.extend(extra)
@@ -300,12 +395,15 @@ def _summary(b: _Builder, store: BriefingStore) -> Section:
     return section
 
 
-def _scope(b: _Builder, store: BriefingStore, doc: Document,
+def _scope(b: _Builder, store: Briefing, doc: Document,
            annexes: list[Section]) -> Section:
     section = Section("scope", "Scope and method", kind="front")
     sources = store.sources()
     citations = sum(1 for r in doc.references if not r.text.startswith("\u201c"))
     kinds = ", ".join(sorted({s.kind for s in sources}))
+    imported = sum(1 for s in sources if getattr(s, "own", False))
+    if imported:
+        kinds += f"; {imported} of them imported by the analyst"
     as_of = PartialDate(doc.as_of).label() if doc.as_of else "not known"
     where = {a.id: f"Annex {a.number}" for a in annexes}
     paras = [
@@ -323,6 +421,17 @@ def _scope(b: _Builder, store: BriefingStore, doc: Document,
              f"{' (or the date the analyst set)' if b.opts.as_of else ''}. Exported on "
              f"{PartialDate(doc.date).label()}."),
     ]
+    own_items = [x for items in (store.judgments(), store.figures(), store.actors(),
+                                 store.events(), store.risks())
+                 for x in items if getattr(x, "own", False) and x.id != ANALYST_LANE]
+    if own_items or b.grades:
+        paras.append(Para(
+            "Items the analyst added are marked \u201c(the analyst's)\u201d and carry their "
+            "provenance: a passage of a source, an outside publication (both numbered "
+            "references), or the analyst's own assessment, said as such. Grades are the "
+            "analyst's, on the Admiralty scale: a source's reliability (A, completely "
+            "reliable, to F, cannot be judged) beside its references, an item's credibility "
+            "(1, confirmed by other sources, to 6, cannot be judged) beside the item."))
     if b.note_count or b.checklist:
         paras.append(Para(
             "The analyst's own work is marked as such: notes (N1, N2, \u2026) sit with what "
@@ -335,7 +444,7 @@ def _scope(b: _Builder, store: BriefingStore, doc: Document,
 
 
 # -- sections -------------------------------------------------------------------------------
-def _context(b: _Builder, store: BriefingStore, section: Section) -> None:
+def _context(b: _Builder, store: Briefing, section: Section) -> None:
     out = section.blocks
     out.append(b.heading("Key figures", 2, "key-figures"))
     rows = []
@@ -343,10 +452,11 @@ def _context(b: _Builder, store: BriefingStore, section: Section) -> None:
     figure_notes: list[Note] = []
     for f in store.figures():
         fref = ItemRef("figure", f.id)
-        rows.append([f.label, f"{f.value_text()} {f.unit}", f.measures,
-                     _date_label(f.as_of) or "undated", b.refs.cell(fref)])
+        rows.append([f.label + mine(f), f"{f.value_text()} {f.unit}", f.measures,
+                     _date_label(f.as_of) or "undated", b.refs_cell(fref)])
         if f.caveat:
             table_notes.append(Para(f.caveat, lead_in=f"{f.label}:", style="small"))
+        table_notes.extend(b.table_grading(fref, f.label + mine(f)))
         figure_notes.extend(b.notes(fref, f.label, "key-figures"))
     out.append(b.table(["Figure", "Value", "What it measures", "As of", "Refs"], rows,
                        [3.2, 1.6, 3.4, 1.2, 0.8], "Key figures",
@@ -366,13 +476,14 @@ def _context(b: _Builder, store: BriefingStore, section: Section) -> None:
     for x in store.benefits():
         bref = ItemRef("benefit", x.id)
         items.append(Para(x.description, b.refs.of(bref), lead_in=f"{x.title}."))
+        extra.extend(b.table_grading(bref, x.title))
         extra.extend(b.caveat(x.caveat and f"{x.title}: {x.caveat}"))
         extra.extend(b.notes(bref, x.title, "benefits"))
     out.append(Bullets(items))
     out.extend(extra)
 
 
-def _minerals(b: _Builder, store: BriefingStore, section: Section) -> None:
+def _minerals(b: _Builder, store: Briefing, section: Section) -> None:
     out = section.blocks
     minerals = {m.id: m for m in store.minerals()}
     actors = {a.id: a for a in store.actors()}
@@ -392,6 +503,7 @@ def _minerals(b: _Builder, store: BriefingStore, section: Section) -> None:
                          "from the map boundary)")
         out.append(Para("; ".join(facts) + ".", style="meta"))
         out.append(Para(region.description, b.refs.of(rref)))
+        out.extend(b.grading(rref))
         out.extend(b.caveat(region.caveat))
         out.extend(b.notes(rref, region.name, anchor))
         rows = [[minerals[mid].name, minerals[mid].uses,
@@ -415,6 +527,7 @@ def _minerals(b: _Builder, store: BriefingStore, section: Section) -> None:
         mref = ItemRef("mineral", m.id)
         out.append(Para(f"Uses: {m.uses}. Why it matters: {m.strategic} Where in Pakistan: "
                         f"{m.occurrence}", b.refs.of(mref), lead_in=f"{m.name}."))
+        out.extend(b.table_grading(mref, m.name))
         out.extend(b.caveat(m.caveat and f"{m.name}: {m.caveat}"))
         out.extend(b.notes(mref, m.name, "mineral-profiles"))
 
@@ -435,6 +548,7 @@ def _projects_table(b: _Builder, projects, minerals, actors,  # type: ignore[no-
             table_notes.append(Para(f"Site of {p.name}: {p.place_note}", style="small"))
         if p.caveat:
             table_notes.append(Para(f"Caveat on {p.name}: {p.caveat}", style="small"))
+        table_notes.extend(b.table_grading(pref, p.name))
         project_notes.extend(b.notes(pref, p.name, about))
     return [b.table(["Project / deposit", "Minerals", "Operator", "Site", "Status", "Refs"],
                     rows, [2.2, 1.8, 1.6, 1.4, 2.8, 0.8], caption,
@@ -442,11 +556,24 @@ def _projects_table(b: _Builder, projects, minerals, actors,  # type: ignore[no-
             *project_notes]
 
 
-def _timeline(b: _Builder, store: BriefingStore, section: Section) -> None:
-    out = section.blocks
-    events = store.events()
-    eras = store.eras()
+def _actors_of(store: Briefing) -> dict[str, Actor]:
+    """The actors by id, with the analyst's own lane (for an own event with no actor, or with
+    one no longer in the briefing)."""
     actors = {a.id: a for a in store.actors()}
+    actors.setdefault(ANALYST_LANE, ANALYST_ACTOR)
+    return actors
+
+
+def _events(store: Briefing, actors: Mapping[str, Actor]) -> list[Event]:
+    """The events, each in a lane the timeline has."""
+    return [e if e.lane in actors else e._replace(lane=ANALYST_LANE) for e in store.events()]
+
+
+def _timeline(b: _Builder, store: Briefing, section: Section) -> None:
+    out = section.blocks
+    actors = _actors_of(store)
+    events = _events(store, actors)
+    eras = store.eras()
     if b.opts.include_charts and events:
         svg, size = charts_svg.timeline_svg(events, eras, actors)
         out.append(b.image(
@@ -455,12 +582,15 @@ def _timeline(b: _Builder, store: BriefingStore, section: Section) -> None:
             "Events by actor and date; bars span the month or year of events known only to "
             "that precision; grey bands are eras", svg, size,
             "Source: the dated events of Annex A and the eras below."))
-    rows = [[e.date.label(), actors[e.lane].short, e.title, e.category.replace("-", " "),
-             b.refs.cell(ItemRef("event", e.id))] for e in events]
+    rows = [[e.date.label(), actors[e.lane].short, e.title + mine(e),
+             e.category.replace("-", " "), b.refs_cell(ItemRef("event", e.id))]
+            for e in events]
     out.append(b.table(["Date", "Actor", "Event", "Category", "Refs"], rows,
                        [1.7, 1.1, 4.4, 1.3, 0.9], "Dated events at a glance",
                        "Sources: the references in the Refs column; Annex A gives each event "
-                       "in full, with date notes and caveats."))
+                       "in full, with date notes and caveats"
+                       + (", and what the analyst's own events rest on."
+                          if any(e.own for e in events) else ".")))
     out.append(b.heading("Eras", 2, "eras"))
     items = []
     extra: list[Block] = []
@@ -468,19 +598,20 @@ def _timeline(b: _Builder, store: BriefingStore, section: Section) -> None:
         eref = ItemRef("era", era.id)
         span = f"{era.start.label()} \u2013 {era.end.label() if era.end else 'ongoing'}"
         items.append(Para(era.description, b.refs.of(eref), lead_in=f"{era.title} ({span})."))
+        extra.extend(b.table_grading(eref, era.title))
         extra.extend(b.caveat(era.caveat and f"{era.title}: {era.caveat}"))
         extra.extend(b.notes(eref, era.title, "eras"))
     out.append(Bullets(items))
     out.extend(extra)
 
 
-def _risks(b: _Builder, store: BriefingStore, section: Section) -> None:
+def _risks(b: _Builder, store: Briefing, section: Section) -> None:
     out = section.blocks
     risks = store.risks()
-    mine = b.opts.include_checklist
+    ours = b.opts.include_checklist
     checklist = b.checklist
     reviewed = sum(1 for r in risks if checklist.get(r.id, ChecklistEntry(r.id)).reviewed)
-    if mine:
+    if ours:
         out.append(Para(f"{reviewed} of {len(risks)} risks reviewed by the analyst. Likelihood "
                         "and impact are on a 1\u20135 scale; the analyst's values are shown "
                         "with the briefing's assessment beside them.", style="meta"))
@@ -491,48 +622,54 @@ def _risks(b: _Builder, store: BriefingStore, section: Section) -> None:
     placed = []
     for n, r in enumerate(risks, start=1):
         e = checklist.get(r.id, ChecklistEntry(r.id))
-        likelihood = (e.likelihood or r.likelihood) if mine else r.likelihood
-        impact = (e.impact or r.impact) if mine else r.impact
+        likelihood = (e.likelihood or r.likelihood) if ours else r.likelihood
+        impact = (e.impact or r.impact) if ours else r.impact
         placed.append((n, likelihood, impact))
-        row = [str(n), r.title, str(likelihood), str(impact), str(likelihood * impact),
-               f"{r.likelihood}\u00d7{r.impact}"]
-        if mine:
+        # An own risk has no assessment of the briefing's: its ratings are the analyst's.
+        row = [str(n), r.title + mine(r), str(likelihood), str(impact),
+               str(likelihood * impact),
+               "\u2014" if r.own else f"{r.likelihood}\u00d7{r.impact}"]
+        if ours:
             row += [e.status, visible(e.owner) or "\u2014", e.next_review or "\u2014",
                     "yes" if e.reviewed else "no"]
         rows.append(row)
     header = ["#", "Risk", "L", "I", "Score", "Briefing"]
     widths = [0.4, 4, 0.5, 0.5, 0.8, 1.1]
-    if mine:
+    if ours:
         header += ["Status", "Owner", "Next review", "Reviewed"]
         widths += [1.3, 1.4, 1.4, 1.1]
     out.append(b.table(header, rows, widths, "Risk checklist",
                        "Source: the briefing's assessment of each risk (below, with its "
-                       "references)" + ("; the analyst's review." if mine else ".")))
+                       "references)" + ("; the analyst's review." if ours else ".")))
     if b.opts.include_charts:
         svg, size = charts_svg.heatmap_svg(placed)
         out.append(b.image(
             "heatmap", "Heat map: each risk's number placed in a five by five grid of "
             "likelihood against impact",
             "Risks by likelihood and impact: each number is a risk from the table, placed by "
-            + ("the analyst's" if mine else "the briefing's") + " likelihood and impact",
+            + ("the analyst's" if ours else "the briefing's") + " likelihood and impact",
             svg, size, "Source: the risk checklist above."))
     for n, r in enumerate(risks, start=1):
         rref = ItemRef("risk", r.id)
         e = checklist.get(r.id, ChecklistEntry(r.id))
         anchor = f"risk-{n}"
-        out.append(b.heading(f"{n}. {r.title}", 2, anchor))
+        out.append(b.heading(f"{n}. {r.title}{mine(r)}", 2, anchor))
         out.append(Para(r.description, b.refs.of(rref)))
-        out.append(Para(f"Briefing's assessment: likelihood {r.likelihood}, impact {r.impact}. "
-                        f"{r.justification}", style="meta"))
+        whose = "The analyst's" if r.own else "Briefing's"
+        out.append(Para(f"{whose} assessment: likelihood {r.likelihood}, impact {r.impact}. "
+                        f"{r.justification}".rstrip(), style="meta"))
+        out.extend(b.grading(rref))
         out.extend(b.caveat(r.caveat))
-        if mine and e.rationale.strip():
+        if ours and e.rationale.strip():
             out.append(Para(visible(e.rationale), lead_in="Analyst's rationale:"))
-        out.append(Para("; ".join(r.indicators) + ".", lead_in="Watch:"))
-        out.append(Para("; ".join(r.mitigations) + ".", lead_in="Possible mitigations:"))
+        if r.indicators or not r.own:
+            out.append(Para("; ".join(r.indicators) + ".", lead_in="Watch:"))
+        if r.mitigations or not r.own:
+            out.append(Para("; ".join(r.mitigations) + ".", lead_in="Possible mitigations:"))
         out.extend(b.notes(rref, r.title, anchor))
 
 
-def _source_notes(b: _Builder, store: BriefingStore, section: Section) -> None:
+def _source_notes(b: _Builder, store: Briefing, section: Section) -> None:
     out = section.blocks
     sources = {s.id: s for s in store.sources()}
     for src in sources.values():
@@ -542,7 +679,8 @@ def _source_notes(b: _Builder, store: BriefingStore, section: Section) -> None:
                              and p.source_id == src.id), key=lambda p: p.start)
         if not here and not text_notes:
             continue
-        out.append(b.heading(src.title, 2, anchor))
+        origin = " (imported by the analyst)" if getattr(src, "own", False) else ""
+        out.append(b.heading(src.title + origin, 2, anchor))
         out.extend(here)  # notes on the source as a whole, then on passages of its text
         for p in text_notes:
             out.append(b.text_note(p, f"{src.title}, paragraph {p.passage_seq}",
@@ -550,37 +688,42 @@ def _source_notes(b: _Builder, store: BriefingStore, section: Section) -> None:
 
 
 # -- annexes --------------------------------------------------------------------------------
-def _annex_events(b: _Builder, store: BriefingStore) -> Section:
+def _annex_events(b: _Builder, store: Briefing) -> Section:
     annex = Section("annex-timeline", "Dated events", kind="annex")
     out = annex.blocks
-    actors = {a.id: a for a in store.actors()}
+    actors = _actors_of(store)
     out.append(Para("Every dated event of the briefing, oldest first, with the actors "
                     "involved; dates are shown to the precision known, and a date note says "
                     "how a date was established where that matters.", style="meta"))
     year = None
-    for e in store.events():
+    for e in _events(store, actors):
         if e.date.year != year:
             year = e.date.year
             out.append(b.heading(str(year), 2, f"events-{year}"))
         eref = ItemRef("event", e.id)
-        who = ", ".join(actors[a].name for a in e.actors if a in actors)
-        out.append(Para(e.summary, b.refs.of(eref), lead_in=f"{e.date.label()}: {e.title}."))
+        # An own event names no actors: its lane is the actor it is placed with, if any.
+        who = ", ".join(actors[a].name for a in e.actors if a in actors) or (
+            actors[e.lane].name if e.lane != ANALYST_LANE else "not stated")
+        out.append(Para(e.summary, b.refs.of(eref),
+                        lead_in=f"{e.date.label()}: {e.title}{mine(e)}."))
         out.append(Para(f"Actors: {who}. Category: {e.category.replace('-', ' ')}.",
                         style="meta"))
         if e.date_note:
             out.append(Para(e.date_note, style="meta", lead_in="Date note:"))
+        out.extend(b.grading(eref))
         out.extend(b.caveat(e.caveat))
         out.extend(b.notes(eref, f"{e.date.short_label()}, {e.title}", f"events-{year}"))
     return annex
 
 
-def _annex_actors(b: _Builder, store: BriefingStore) -> Section:
+def _annex_actors(b: _Builder, store: Briefing) -> Section:
     annex = Section("annex-actors", "Actors", kind="annex")
     out = annex.blocks
     kinds = {"country": "Countries", "province": "Provinces", "multilateral": "Multilateral",
              "initiative": "Initiatives", "company": "Companies",
              "state-body": "State bodies", "armed-group": "Armed groups"}
-    actors = store.actors()
+    # The analyst's own lane is where own events without an actor go, not an actor.
+    actors = [a for a in store.actors() if a.id != ANALYST_LANE]
     for kind, title in kinds.items():
         these = [a for a in actors if a.kind == kind]
         if not these:
@@ -590,7 +733,8 @@ def _annex_actors(b: _Builder, store: BriefingStore) -> Section:
         for a in these:
             aref = ItemRef("actor", a.id)
             name = a.name if a.short in a.name else f"{a.name} ({a.short})"
-            out.append(Para(a.description, b.refs.of(aref), lead_in=f"{name}."))
+            out.append(Para(a.description, b.refs.of(aref), lead_in=f"{name}{mine(a)}."))
+            out.extend(b.grading(aref))
             out.extend(b.caveat(a.caveat and f"{a.name}: {a.caveat}"))
             out.extend(b.notes(aref, a.name, anchor))
     return annex

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,8 +76,12 @@ def _read_bytes(path: Path) -> bytes:
     return data
 
 
-def read_source(path: Path) -> ReadSource:
-    """Read ``path`` as a source: its text, title and original bytes; SourceError if not."""
+def read_source(path: Path, progress: Callable[[int, int], None] | None = None
+                ) -> ReadSource:
+    """Read ``path`` as a source: its text, title and original bytes; SourceError if not.
+
+    ``progress(done, total)`` is called as the reading goes (pages of a PDF, the only format
+    that takes long); it may raise to stop the reading, and the exception propagates."""
     path = Path(path)
     kind = KINDS.get(path.suffix.lower())
     if kind is None:
@@ -95,7 +100,7 @@ def read_source(path: Path) -> ReadSource:
     elif kind == "pdf":
         from .pdf import read_pdf
 
-        text, title, meta = read_pdf(data, path.name)
+        text, title, meta = read_pdf(data, path.name, progress)
     else:
         from .docx import read_docx
 

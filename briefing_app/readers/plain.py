@@ -12,5 +12,7 @@ def read_plain(data: bytes, name: str) -> tuple[str, str, dict[str, str]]:
         raise SourceError(f"{name} is not UTF-8 text; save it as UTF-8 and import it again"
                           ) from None
     first = next((line.strip() for line in text.splitlines() if line.strip()), "")
-    title = first.lstrip("# ").strip() if first.startswith("#") else ""
+    # A short first line is the document's title (a Markdown heading's marks dropped); a
+    # long one is a paragraph, and the file's name stands in.
+    title = first.lstrip("#").strip() if len(first) <= 150 else ""
     return text, title, {}

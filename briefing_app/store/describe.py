@@ -1,14 +1,18 @@
 """One description of any item (its fields, related items, caveat and sources) in plain text.
 
 The window's detail pane and every export format render the same ``Description``, so an item
-reads the same wherever it appears.
+reads the same wherever it appears. An item the analyst added says so (``own``, ``own_note``)
+and carries its credibility grade; its provenance may include external citations and the
+analyst's explicit assessment.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
+from typing import Any
 
-from ..domain import ItemRef, Provenance
+from ..domain import CREDIBILITY, ItemRef, Provenance, is_own
 from .briefing import BriefingStore
 
 KIND_LABELS = {
@@ -38,6 +42,47 @@ class Description:
     related: list[tuple[str, list[tuple[ItemRef, str]]]] = field(default_factory=list)
     caveat: str = ""
     provenance: list[Provenance] = field(default_factory=list)
+    #: The analyst's own item (not the bundled briefing's), and a line saying so.
+    own: bool = False
+    own_note: str = ""
+    #: The analyst's credibility grade of the item ("1".."6", "" when not graded).
+    grade: str = ""
+
+    @property
+    def gradeable(self) -> bool:
+        """Information the analyst can grade for credibility (a source is graded for its
+        reliability instead, in the Sources tab)."""
+        return self.ref.kind != "source"
+
+    @property
+    def grade_target(self) -> str:
+        """What the grade is stored under (``KIND:ID``)."""
+        return str(self.ref)
+
+    def grade_label(self) -> str:
+        return f"{self.grade} \u2013 {CREDIBILITY[self.grade]}" if self.grade in CREDIBILITY \
+            else "not graded"
+
+
+OWN_ITEM = "The analyst's own item"
+
+
+def _day(stamp: str) -> str:
+    return stamp[:10]
+
+
+def _mark_own(store: Any, d: Description) -> Description:
+    """Say that ``d`` is the analyst's own item: when added, last changed, its grade."""
+    item = store.own_item(d.ref.id) if hasattr(store, "own_item") else None
+    note = OWN_ITEM
+    if item is not None and item.created_at:
+        note += f", added {_day(item.created_at)}"
+        if item.updated_at and _day(item.updated_at) != _day(item.created_at):
+            note += f", last changed {_day(item.updated_at)}"
+    note += " (not part of the bundled briefing)."
+    grade = store.grade_of(str(d.ref)) if hasattr(store, "grade_of") else ""
+    return dataclasses.replace(d, own=True, own_note=note, grade=grade,
+                               kind_label=f"{d.kind_label} \u00b7 the analyst's own")
 
 
 def _km2(value: float | None) -> str:
@@ -45,7 +90,22 @@ def _km2(value: float | None) -> str:
 
 
 def describe(store: BriefingStore, ref: ItemRef) -> Description | None:
-    """Describe ``ref``; None if the briefing has no such item."""
+    """Describe ``ref``; None if the briefing has no such item. An own item (``store`` is
+    the ``BriefingView``) is marked as the analyst's."""
+    d = _describe(store, ref)
+    if d is not None and is_own(ref.id) and getattr(_index_obj(store, ref), "own", False):
+        return _mark_own(store, d)
+    if d is not None and d.gradeable and hasattr(store, "grade_of"):
+        # The analyst grades the briefing's information too, not only their own.
+        return dataclasses.replace(d, grade=store.grade_of(str(ref)))
+    return d
+
+
+def _index_obj(store: BriefingStore, ref: ItemRef) -> Any:
+    return store.index().get(ref.kind, {}).get(ref.id)
+
+
+def _describe(store: BriefingStore, ref: ItemRef) -> Description | None:
     idx = store.index()
     prov = store.provenance(ref)
     k, i = ref.kind, ref.id
@@ -140,6 +200,8 @@ def describe(store: BriefingStore, ref: ItemRef) -> Description | None:
             fields.append(("Date note", obj.date_note))
         fields += [("What happened", obj.summary), ("Category", obj.category.replace("-", " "))]
         related = [("Actors", names("actor", obj.actors))]
+        if getattr(obj, "own", False):  # an own event names its lane, not its actors
+            related.append(("Timeline lane", names("actor", [obj.lane])))
         return Description(ref, label, obj.title, obj.date.label(), fields, related=related,
                            caveat=obj.caveat, provenance=prov)
     if k == "era":
@@ -152,9 +214,11 @@ def describe(store: BriefingStore, ref: ItemRef) -> Description | None:
         return Description(ref, label, obj.title, "", [("About", obj.description)],
                            caveat=obj.caveat, provenance=prov)
     if k == "risk":
+        whose = "the analyst's assessment" if getattr(obj, "own", False) else \
+            "briefing's assessment"
         return Description(
             ref, label, obj.title,
-            f"Likelihood {obj.likelihood}/5 \u00b7 impact {obj.impact}/5 (briefing's assessment)",
+            f"Likelihood {obj.likelihood}/5 \u00b7 impact {obj.impact}/5 ({whose})",
             [("About", obj.description), ("Why these ratings", obj.justification)],
             lists=[("Indicators to watch", list(obj.indicators)),
                    ("Possible mitigations", list(obj.mitigations))],

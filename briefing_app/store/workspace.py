@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from ..domain import ItemRef
+from .own import OwnWork
 
 WORKSPACE_FILE = "workspace.db"
 MIGRATION_SET = "briefing-workspace"
@@ -157,10 +158,17 @@ def _migrations() -> Any:
         # without an index is a visible part of `note list`.
         db["notes"].create_index(["created_at"])
 
+    @migrations(name="m005_own_work")
+    def m005_own_work(db: Any) -> None:
+        from .own import create_tables  # the analyst's own sources, items and grades
+
+        create_tables(db)
+
     return migrations
 
 
-KNOWN_MIGRATIONS = ("m001_checklist", "m002_notes", "m003_meta", "m004_note_order")
+KNOWN_MIGRATIONS = ("m001_checklist", "m002_notes", "m003_meta", "m004_note_order",
+                    "m005_own_work")
 
 
 @dataclass
@@ -172,8 +180,9 @@ class OpenReport:
     moved_aside: Path | None = None
 
 
-class Workspace:
-    """One workspace database. Use :func:`open_workspace` to open one safely."""
+class Workspace(OwnWork):
+    """One workspace database. Use :func:`open_workspace` to open one safely. The analyst's
+    own sources, items and grades are in ``own.py`` (``OwnWork``)."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path | None, read_only: bool = False,
                  clock: Callable[[], str] = _now, scratch: Any = None):
@@ -677,6 +686,12 @@ def unavailable_workspace(why: str) -> tuple[Workspace, OpenReport]:
     report.messages.append(f"{why} Briefing is running read-only with an empty workspace: "
                            "your notes and checklist are not shown, and nothing is saved.")
     return Workspace(_empty_memory_workspace(), None, True), report
+
+
+def empty_workspace() -> Workspace:
+    """An empty, read-only workspace in memory: what a listing reads when the user has no
+    workspace yet (reading never creates one)."""
+    return Workspace(_empty_memory_workspace(), None, True)
 
 
 def _empty_memory_workspace() -> sqlite3.Connection:

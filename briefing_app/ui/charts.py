@@ -5,7 +5,7 @@ Imported only when a chart is first shown: pyqtgraph and numpy cost ~300 ms to i
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
@@ -103,10 +103,13 @@ class SupplyChart(QWidget):
         return None
 
 
-def cell_label(numbers: list[int]) -> str:
+def cell_label(numbers: list[int], own: Collection[int] = ()) -> str:
+    """The exported heat map's cell text, with the analyst's own risks marked."""
     from ..export.charts_svg import cell_label as label
 
-    return label(numbers)
+    if not own or len(numbers) > 6:  # a count, or no own risk here: as the export says it
+        return label(numbers)
+    return ", ".join(f"{n}\u270e" if n in own else str(n) for n in sorted(numbers))
 
 
 def _score_colour(score: int) -> QColor:
@@ -128,8 +131,8 @@ class RiskHeatMap(QWidget):
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.hideButtons()
         item = self.plot.getPlotItem()
-        item.setTitle("Likelihood \u00d7 impact (your values; numbers are risk rows)",
-                      color=self.palette().color(QPalette.ColorRole.Text).name())
+        self._own_title = False
+        self._set_title(False)
         item.setLabel("bottom", "Impact (1 = minor, 5 = severe)")
         item.setLabel("left", "Likelihood (1 = rare, 5 = almost certain)")
         ticks = [[(v, str(v)) for v in range(1, 6)]]
@@ -161,17 +164,30 @@ class RiskHeatMap(QWidget):
         layout.addWidget(self.plot)
         self.setMinimumSize(260, 260)
 
-    def set_risks(self, placed: Sequence[tuple[int, int, int]]) -> None:
-        """``placed``: (number, likelihood, impact) for each risk."""
+    def _set_title(self, own: bool) -> None:
+        """The title explains the pencil mark once there are own risks to mark."""
+        text = "Likelihood \u00d7 impact (your values; numbers are risk rows"
+        text += "; \u270e your own risks)" if own else ")"
+        self.plot.getPlotItem().setTitle(
+            text, color=self.palette().color(QPalette.ColorRole.Text).name())
+        self._own_title = own
+
+    def set_risks(self, placed: Sequence[tuple[int, int, int]],
+                  own: Collection[int] = ()) -> None:
+        """``placed``: (number, likelihood, impact) for each risk; ``own``: the numbers of
+        the analyst's own risks, marked with a pencil."""
         item = self.plot.getPlotItem()
         for label in self._labels:
             item.removeItem(label)
         self._labels = []
         self.placements = {}
+        own = set(own)
+        if bool(own) != self._own_title:
+            self._set_title(bool(own))
         for number, likelihood, impact in placed:
             self.placements.setdefault((likelihood, impact), []).append(number)
         for (likelihood, impact), numbers in self.placements.items():
-            text = cell_label(numbers)
+            text = cell_label(numbers, own)
             label = pg.TextItem(text, color="#000000", anchor=(0.5, 0.5))
             font = QFont()
             font.setBold(True)

@@ -146,6 +146,11 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         self.file_menu = file_menu
+        self.import_source_action = self._action(
+            file_menu, "&Import Source\u2026", self.import_source, "Ctrl+I", "actionImportSource")
+        self.import_source_action.setStatusTip("Import a source document of your own: .txt, "
+                                               ".md, .html, .pdf (with text) or .docx")
+        file_menu.addSeparator()
         self._action(file_menu, "&Export Briefing\u2026", self.export_briefing, "Ctrl+E",
                      "actionExport")
         self._action(file_menu, "&Print\u2026", self.print_briefing,
@@ -296,6 +301,16 @@ class MainWindow(QMainWindow):
         """Give a view the window's note actions in its context menu."""
         widget.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         widget.addAction(self.add_note_action)
+
+    # -- the analyst's own sources -----------------------------------------------------------
+    def import_source(self) -> None:
+        """File > Import Source: read a file off the GUI thread, confirm its details, import
+        it (one undo step) and show it in the Sources tab."""
+        from .import_source import import_source_file
+
+        source_id = import_source_file(self.session, self)
+        if source_id:
+            self.open_item(ItemRef("source", source_id))
 
     # -- export and print ------------------------------------------------------------------
     def export_briefing(self) -> None:

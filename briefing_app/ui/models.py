@@ -1,4 +1,8 @@
-"""Qt item models: thin adapters over plain lists of domain objects (tested without widgets)."""
+"""Qt item models: thin adapters over plain lists of domain objects (tested without widgets).
+
+The analyst's own items (``own=True``) are marked in the rows that show them: a pencil before
+the title, italics and a tooltip saying whose they are.
+"""
 
 from __future__ import annotations
 
@@ -22,12 +26,69 @@ T = TypeVar("T")
 Index = QModelIndex | QPersistentModelIndex
 REF_ROLE = Qt.ItemDataRole.UserRole + 1  # the row's ItemRef
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+OWN_ROLE = Qt.ItemDataRole.UserRole + 3  # True for the analyst's own item
+
+#: What marks the analyst's own items in lists, tables and charts.
+OWN_MARK = "\u270e"
+
+
+def own_note(kind: str) -> str:
+    """The line a tooltip adds for an own item."""
+    return f"{OWN_MARK} The analyst's own {kind}: added in this workspace, not in the briefing."
+
+
+def own_font() -> Any:
+    from PySide6.QtGui import QFont
+
+    font = QFont()
+    font.setItalic(True)
+    return font
+
+
+def sync_rows(model: QAbstractTableModel, rows: list[Any], new: Sequence[Any],
+              key: Callable[[Any], object], sort_keys: Callable[[], list[Any]] | None = None,
+              reverse: bool = False) -> None:
+    """Make ``rows`` (the model's own list) hold ``new`` by removing, changing and inserting
+    rows, not by a reset: the selection, the current row and an open cell editor stay on
+    their objects (a reset drops them, and with them what the user was typing).
+
+    The rows end in ``new``'s order, or sorted by ``sort_keys()`` (the user's sort) if given.
+    """
+    wanted = {key(obj): obj for obj in new}
+    for row in range(len(rows) - 1, -1, -1):
+        if key(rows[row]) not in wanted:
+            model.beginRemoveRows(QModelIndex(), row, row)
+            del rows[row]
+            model.endRemoveRows()
+    last = model.columnCount() - 1
+    for row, obj in enumerate(rows):
+        fresh = wanted[key(obj)]
+        if fresh != obj:
+            rows[row] = fresh
+            model.dataChanged.emit(model.index(row, 0), model.index(row, last))
+    present = {key(obj) for obj in rows}
+    added = [obj for obj in new if key(obj) not in present]
+    if added:
+        model.beginInsertRows(QModelIndex(), len(rows), len(rows) + len(added) - 1)
+        rows.extend(added)
+        model.endInsertRows()
+    if sort_keys is not None:
+        keys = sort_keys()
+    else:
+        position = {k: n for n, k in enumerate(wanted)}
+        keys = [position[key(obj)] for obj in rows]
+    if keys != sorted(keys, reverse=reverse):
+        reorder_rows(model, rows, keys, reverse)
 
 
 class ListTableModel(QAbstractTableModel, Generic[T]):
     """Rows are objects; columns are (header, getter) pairs. ``set_rows`` resets the model."""
 
     columns: Sequence[tuple[str, Callable[[Any], object]]] = ()
+    #: The column that carries the own-item mark (None: the rows are never the analyst's).
+    own_column: int | None = None
+    #: What an own row is called in its tooltip ("event", "source"...).
+    own_kind = "item"
 
     def __init__(self, rows: Sequence[T] = (), parent: Any = None):
         super().__init__(parent)
@@ -44,8 +105,20 @@ class ListTableModel(QAbstractTableModel, Generic[T]):
             self._rows = [self._rows[i] for i in order]
         self.endResetModel()
 
+    def update_rows(self, rows: Sequence[T], key: Callable[[T], object]) -> None:
+        """Like ``set_rows``, but row by row (``sync_rows``): selection and editors stay."""
+        if self._sorted_by is None:
+            sync_rows(self, self._rows, rows, key)
+            return
+        column, reverse = self._sorted_by
+        sync_rows(self, self._rows, rows, key,
+                  lambda: [self.sort_key(obj, column) for obj in self._rows], reverse)
+
     def rows(self) -> list[T]:
         return list(self._rows)
+
+    def is_own(self, obj: T) -> bool:
+        return self.own_column is not None and bool(getattr(obj, "own", False))
 
     def row_object(self, row: int) -> T:
         return self._rows[row]
@@ -69,12 +142,19 @@ class ListTableModel(QAbstractTableModel, Generic[T]):
         if not index.isValid():
             return None
         obj = self._rows[index.row()]
+        own = self.is_own(obj)
         if role == Qt.ItemDataRole.DisplayRole:
             value = self.columns[index.column()][1](obj)
-            return "" if value is None else str(value)
+            text = "" if value is None else str(value)
+            return f"{OWN_MARK} {text}" if own and index.column() == self.own_column else text
         if role == Qt.ItemDataRole.ToolTipRole:
             value = self.columns[index.column()][1](obj)
-            return plain_tooltip("" if value is None else str(value))
+            text = "" if value is None else str(value)
+            return plain_tooltip(f"{text}\n\n{own_note(self.own_kind)}" if own else text)
+        if role == Qt.ItemDataRole.FontRole and own:
+            return own_font()
+        if role == OWN_ROLE:
+            return own
         if role == SORT_ROLE:
             return self.sort_key(obj, index.column())
         if role == REF_ROLE:
@@ -192,6 +272,8 @@ class MineralsFilter(SourceSortProxy):
 # -- Timeline ---------------------------------------------------------------------------------
 class EventsModel(ListTableModel[Event]):
     COL_DATE, COL_LANE, COL_TITLE, COL_CATEGORY = range(4)
+    own_column = COL_TITLE
+    own_kind = "event"
 
     def __init__(self, rows: Sequence[Event] = (), lane_names: dict[str, str] | None = None,
                  parent: Any = None):
@@ -206,6 +288,15 @@ class EventsModel(ListTableModel[Event]):
 
     def ref(self, obj: Event) -> ItemRef:
         return ItemRef("event", obj.id)
+
+    def set_lane_names(self, lane_names: dict[str, str]) -> None:
+        """New lane names (an own actor renamed, added or removed) for the rows as they are."""
+        if lane_names == self.lane_names:
+            return
+        self.lane_names = dict(lane_names)
+        if self._rows:
+            self.dataChanged.emit(self.index(0, self.COL_LANE),
+                                  self.index(len(self._rows) - 1, self.COL_LANE))
 
     def sort_key(self, obj: Event, column: int) -> object:
         if column == self.COL_DATE:
@@ -277,6 +368,7 @@ class RiskChecklistModel(QAbstractTableModel):
         self._risks = list(risks)
         self._entries: dict[str, Any] = {}
         self.editable = False
+        self._sorted_by: tuple[int, bool] | None = None  # the user's sort, kept on updates
 
     # -- data access -------------------------------------------------------------------------
     def set_entries(self, entries: dict[str, Any], editable: bool) -> None:
@@ -285,10 +377,21 @@ class RiskChecklistModel(QAbstractTableModel):
         self.editable = editable
         self.endResetModel()
 
+    def set_risks(self, risks: Sequence[Any]) -> None:
+        """The risks now in the checklist (own ones added, edited or deleted), row by row so
+        the selection and an open cell editor stay (``sync_rows``); the user's sort is kept."""
+        if self._sorted_by is None:
+            sync_rows(self, self._risks, risks, lambda r: r.id)
+            return
+        column, reverse = self._sorted_by
+        sync_rows(self, self._risks, risks, lambda r: r.id,
+                  lambda: self._sort_keys(column), reverse)
+
     def update_entry(self, entry: Any) -> None:
         self._entries[entry.risk_id] = entry
-        row = next(i for i, r in enumerate(self._risks) if r.id == entry.risk_id)
-        self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
+        row = self.row_of(entry.risk_id)
+        if row >= 0:  # a risk no longer shown (an own risk deleted) keeps its entry unseen
+            self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
 
     def risk(self, row: int) -> Any:
         return self._risks[row]
@@ -344,6 +447,8 @@ class RiskChecklistModel(QAbstractTableModel):
             return Qt.CheckState.Checked if e.reviewed else Qt.CheckState.Unchecked
         if role == REF_ROLE:
             return ItemRef("risk", risk.id)
+        if role == OWN_ROLE:
+            return risk.own
         if role == Qt.ItemDataRole.EditRole:
             if col == self.COL_LIKELIHOOD:
                 return likelihood
@@ -358,6 +463,8 @@ class RiskChecklistModel(QAbstractTableModel):
             overridden = (e.likelihood if col == self.COL_LIKELIHOOD else e.impact) is not None
             font.setBold(overridden)
             return font
+        if role == Qt.ItemDataRole.FontRole and col == self.COL_RISK and risk.own:
+            return own_font()
         if role == Qt.ItemDataRole.ToolTipRole:
             if col in (self.COL_LIKELIHOOD, self.COL_IMPACT):
                 default = risk.likelihood if col == self.COL_LIKELIHOOD else risk.impact
@@ -365,14 +472,19 @@ class RiskChecklistModel(QAbstractTableModel):
                 return (f"Your value: {mine} (the briefing's: {default})" if mine is not None
                         else f"The briefing's assessment: {default}. Edit to set your own.")
             if col == self.COL_RISK:
+                if risk.own:
+                    return plain_tooltip(f"{risk.description}\n\n{own_note('risk')}")
                 return plain_tooltip(risk.description)
             if col == self.COL_BRIEFING:
+                if risk.own:  # an own risk's first ratings are the analyst's, not the briefing's
+                    return plain_tooltip("Your own risk: the ratings you gave it when you "
+                                         "added it.\n\n" + risk.justification)
                 return plain_tooltip(risk.justification)
             if col in (self.COL_RATIONALE, self.COL_OWNER):
                 return plain_tooltip(getattr(e, self.FIELDS[col])) or None
         if role == Qt.ItemDataRole.DisplayRole:
             if col == self.COL_RISK:
-                return risk.title
+                return f"{OWN_MARK} {risk.title}" if risk.own else risk.title
             if col == self.COL_LIKELIHOOD:
                 return str(likelihood)
             if col == self.COL_IMPACT:
@@ -394,14 +506,20 @@ class RiskChecklistModel(QAbstractTableModel):
                 return likelihood * impact
             if col == self.COL_REVIEWED:
                 return int(e.reviewed)
+            if col == self.COL_RISK:
+                return risk.title  # the own mark is not part of the name
             return self.data(index, Qt.ItemDataRole.DisplayRole)
         return None
 
+    def _sort_keys(self, column: int) -> list[Any]:
+        return [self.data(self.index(row, column), SORT_ROLE)
+                for row in range(len(self._risks))]
+
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if 0 <= column < len(self.HEADERS):
-            keys = [self.data(self.index(row, column), SORT_ROLE)
-                    for row in range(len(self._risks))]
-            reorder_rows(self, self._risks, keys, order == Qt.SortOrder.DescendingOrder)
+            reverse = order == Qt.SortOrder.DescendingOrder
+            self._sorted_by = (column, reverse)
+            reorder_rows(self, self._risks, self._sort_keys(column), reverse)
 
     def setData(self, index: Index, value: object,  # noqa: N802
                 role: int = Qt.ItemDataRole.EditRole) -> bool:

@@ -1,18 +1,43 @@
 """Overview tab: bottom line, key judgments, key figures, benefits, actors and the chart.
 
 The text is built before the first paint; the supply-concentration chart (pyqtgraph) is added
-right after it, so the window never waits for pyqtgraph to show.
+right after it, so the window never waits for pyqtgraph to show. The analyst's own judgments,
+key figures and actors are in their sections, marked as theirs; the text is built again when
+they change (keeping the place the user was reading).
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, QTimer, QUrl
-from PySide6.QtWidgets import QLabel, QSplitter, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..domain import ItemRef
 from .detail import handle_link
+from .models import OWN_MARK
+from .own_items import OwnItemActions
 from .richtext import esc, plain_link, source_tags, style_sheet
-from .session import Session
+from .session import Change, Session
+
+OWN_KINDS_HERE = ("judgment", "figure", "actor")
+
+
+def own_badge(kind: str) -> str:
+    """The mark after an own item in the overview's text: a word, not only a symbol, so a
+    screen reader says it too (Qt's rich text keeps no title attribute to explain it)."""
+    return f' <span class="own own-{kind}">{OWN_MARK}&nbsp;Analyst&#39;s</span>'
+
+
+def own_style(palette: QPalette) -> str:
+    colour = palette.color(QPalette.ColorRole.Highlight).name()
+    return f".own {{ color: {colour}; font-weight: bold; font-size: small; }}"
 
 
 class OverviewTab(QWidget):
@@ -28,6 +53,20 @@ class OverviewTab(QWidget):
         self.browser.anchorClicked.connect(self._on_link)
         self.browser.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.browser.customContextMenuRequested.connect(self._context_menu)
+        self.own_actions = OwnItemActions(session, self, OWN_KINDS_HERE, self.current_ref,
+                                          self._show_added)
+        self.browser.installEventFilter(self.own_actions)  # the Delete key
+        self.add_button = self.own_actions.add_menu_button("&Add\u2026", "addOwnOverview")
+        self.add_button.setToolTip("Add your own key judgment, key figure or actor")
+        self.edit_button = self.own_actions.button("edit", "Ed&it\u2026", "editOwnOverview")
+        self.delete_button = self.own_actions.button("delete", "De&lete", "deleteOwnOverview")
+        self.own_label = QLabel(f"Your own items are marked {OWN_MARK}.", self)
+        bar = QHBoxLayout()
+        bar.setContentsMargins(4, 4, 4, 0)
+        bar.addWidget(self.own_label)
+        bar.addStretch(1)
+        for button in (self.add_button, self.edit_button, self.delete_button):
+            bar.addWidget(button)
 
         self.chart_holder = QWidget(self)
         self.chart_holder.setObjectName("chartHolder")
@@ -46,8 +85,29 @@ class OverviewTab(QWidget):
         self.splitter.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(bar)
         layout.addWidget(self.splitter)
         self.render()
+        session.changed.connect(self._on_change)
+        session.workspaceReady.connect(self._on_workspace)
+
+    def _on_change(self, change: Change) -> None:
+        if change.kind in ("own", "grades"):
+            self.rerender()
+
+    def _on_workspace(self) -> None:
+        # The first paint came before the workspace: only its own items change the text.
+        if any(getattr(x, "own", False) for x in (*self.store.judgments(),
+                                                  *self.store.figures(),
+                                                  *self.store.actors())):
+            self.rerender()
+
+    def rerender(self) -> None:
+        """Build the text again where the user was reading (setHtml goes back to the top)."""
+        bar = self.browser.verticalScrollBar()
+        where = bar.value()
+        self.render()
+        bar.setValue(where)
 
     # -- content -----------------------------------------------------------------------------
     def render(self) -> None:
@@ -74,10 +134,11 @@ class OverviewTab(QWidget):
         out.append("<h2>Key judgments</h2><ol>")
         for j in s.judgments():
             ref = ItemRef("judgment", j.id)
+            mine = own_badge("judgment") if j.own else ""
             out.append(
                 f'<li><span class="est">{esc(j.estimative.capitalize())}</span> '
                 f'<span class="muted">({esc(j.confidence)} confidence)</span>: '
-                f"{sel(ref, j.text)} {tags(ref)}<br>"
+                f"{sel(ref, j.text)}{mine} {tags(ref)}<br>"
                 f'<span class="muted">Basis: {esc(j.basis)}</span>'
                 + (f'<br><span class="caveat">Caveat: {esc(j.caveat)}</span>' if j.caveat
                    else "")
@@ -96,9 +157,10 @@ class OverviewTab(QWidget):
                     from ..domain import PartialDate
 
                     as_of = f" ({PartialDate(f.as_of).label()})"
+                mine = own_badge("figure") if f.own else ""
                 out.append(
                     f'<td width="33%" valign="top"><span class="value">{esc(f.value_text())}'
-                    f"</span> {esc(f.unit)}<br>{sel(ref, f.label)}{esc(as_of)}<br>"
+                    f"</span> {esc(f.unit)}{mine}<br>{sel(ref, f.label)}{esc(as_of)}<br>"
                     f'<span class="muted">{esc(f.measures)}</span><br>{tags(ref)}'
                     + (' <span class="src">\u26a0 caveat</span>' if f.caveat else "")
                     + "</td>")
@@ -112,13 +174,19 @@ class OverviewTab(QWidget):
         out.append("</ul>")
 
         out.append('<h2>Actors</h2><table cellspacing="2" cellpadding="3">')
+        from ..store.view import ANALYST_LANE
+
         for a in s.actors():
+            if a.id == ANALYST_LANE:  # a timeline lane, not an actor the analyst added
+                continue
             ref = ItemRef("actor", a.id)
-            out.append(f"<tr><td><b>{sel(ref, a.name)}</b></td>"
+            mine = own_badge("actor") if a.own else ""
+            out.append(f"<tr><td><b>{sel(ref, a.name)}</b>{mine}</td>"
                        f'<td class="muted">{esc(a.kind.replace("-", " "))}</td>'
                        f"<td>{tags(ref)}</td></tr>")
         out.append("</table>")
-        self.browser.document().setDefaultStyleSheet(style_sheet(self.palette()))
+        self.browser.document().setDefaultStyleSheet(style_sheet(self.palette())
+                                                     + own_style(self.palette()))
         self.browser.setHtml("".join(out))
 
     def _on_link(self, url: QUrl) -> None:
@@ -127,6 +195,7 @@ class OverviewTab(QWidget):
             kind, _, ident = href[4:].partition(":")
             self._current = ItemRef(kind, ident)
             self.session.select(self._current)
+            self.own_actions.update()
         else:
             handle_link(self.session, href)
 
@@ -155,15 +224,25 @@ class OverviewTab(QWidget):
         if action is not None and self._current is not None:
             menu.addSeparator()
             menu.addAction(action)
+        self.own_actions.update()
+        menu.addSeparator()
+        for own in self.own_actions.actions():
+            menu.addAction(own)
         menu.exec(self.browser.mapToGlobal(pos))
         menu.deleteLater()
 
     def current_ref(self) -> ItemRef | None:
         return self._current
 
+    def _show_added(self, ref: ItemRef) -> None:
+        """An item the user just added: scrolled to, and its details shown."""
+        self.select(ref)
+        self.session.select(ref)
+
     def select(self, ref: ItemRef) -> None:
         self._current = ref
         self.browser.scrollToAnchor(f"sel:{ref.kind}:{ref.id}")
+        self.own_actions.update()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         if event.type() == QEvent.Type.PaletteChange:

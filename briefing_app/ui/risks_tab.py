@@ -1,7 +1,8 @@
 """Risk Checklist tab: each risk's review, its ratings beside the briefing's, and a live heat map.
 
 Every edit becomes an undo command that saves to the workspace at once; the heat map, progress
-line and table refresh from the one change signal.
+line and table refresh from the one change signal. The analyst's own risks are checklist rows
+like the briefing's (marked as theirs), added, edited and deleted from here.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ from ..store.workspace import STATUSES
 from .charts import RiskHeatMap
 from .commands import ResetAssessment, SetChecklistField
 from .edits import TextBinding
-from .models import RiskCellFilter, RiskChecklistModel
+from .models import OWN_MARK, RiskCellFilter, RiskChecklistModel
+from .own_items import OwnItemActions
 from .richtext import esc
 from .session import Change, Session
 from .views import column, row_table
@@ -110,6 +112,13 @@ class RisksTab(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._on_row)
         self.table.doubleClicked.connect(self._on_double_click)
         session.edits.watch_view(self.table)  # a cell being edited is committed, not dropped
+        self.own_actions = OwnItemActions(session, self, ("risk",), self.current_ref,
+                                          self.select)
+        self.own_actions.install(self.table)
+        self.add_button = self.own_actions.button("add", "Add ris&k\u2026", "addOwnRisk")
+        self.edit_button = self.own_actions.button("edit", "Ed&it risk\u2026", "editOwnRisk")
+        self.delete_button = self.own_actions.button("delete", "De&lete risk",
+                                                     "deleteOwnRisk")
 
         self.progress = QLabel(self)
         self.progress.setObjectName("riskProgress")
@@ -124,6 +133,9 @@ class RisksTab(QWidget):
         self.filter_label = QLabel(self)
         top = QHBoxLayout()
         top.addWidget(self.progress)
+        top.addWidget(self.add_button)
+        top.addWidget(self.edit_button)
+        top.addWidget(self.delete_button)
         top.addStretch(1)
         top.addWidget(self.filter_label)
         top.addWidget(self.clear_filter)
@@ -175,10 +187,27 @@ class RisksTab(QWidget):
         ws = self.session.workspace
         entries = ws.checklist() if ws is not None else {}
         self.model.set_entries(entries, editable=ws is not None and not ws.read_only)
+        self._reload_risks()
+
+    def _reload_risks(self) -> None:
+        """Read the risks again (own ones added, edited, deleted, or their undo). Rows change
+        one by one, so the selection, the user's sort and an open cell editor stay; the
+        rationale editor keeps what was typed (its binding saves it for its own risk)."""
+        self.risks = self.session.store.risks()
+        self.model.set_risks(self.risks)
+        current = self._current
+        if current is not None and not self.table.currentIndex().isValid():
+            row = self.model.row_of(current.id)
+            index = self.proxy.mapFromSource(self.model.index(row, RiskChecklistModel.COL_RISK))
+            if index.isValid():  # back again (an undone delete): selected as it was
+                self.table.setCurrentIndex(index)
         self._refresh_summary()
-        self._show_rationale()
+        self._show_rationale(keep_typed=True)
 
     def _on_change(self, change: Change) -> None:
+        if change.kind == "own":
+            self._reload_risks()
+            return
         if change.kind != "checklist" or self.session.workspace is None:
             return
         # update_entry's dataChanged is enough for the cell filter to re-check the row (a
@@ -201,7 +230,8 @@ class RisksTab(QWidget):
             text += " (read-only workspace: changes are not saved)"
         self.progress.setText(text)
         self.heatmap.set_risks([(self.model.risk(row).seq, *self.model.effective(row))
-                                for row in range(self.model.rowCount())])
+                                for row in range(self.model.rowCount())],
+                               own=[r.seq for r in self.risks if r.own])
 
     def _on_edit(self, risk_id: str, name: str, value: object) -> bool:
         """One edit, one undo step; False (and nothing on the stack) if it was not saved."""
@@ -241,14 +271,21 @@ class RisksTab(QWidget):
         self._show_rationale()
         self.session.select(self._current)
 
-    def _show_rationale(self) -> None:
+    def _show_rationale(self, keep_typed: bool = False) -> None:
         """Show the selected risk's rationale; text typed for the previous one is saved
         first (the binding commits it), never overwritten."""
         ref = self._current
         if ref is None:
             return
-        risk = next(r for r in self.risks if r.id == ref.id)
-        self.rationale_title.setText(f"<b>Your rationale:</b> {esc(risk.title)}")
+        risk = next((r for r in self.risks if r.id == ref.id), None)
+        if risk is None:  # an own risk deleted (or its adding undone) while selected
+            self.rationale_title.setText("The selected risk is no longer in the checklist.")
+            self.save_rationale.setEnabled(False)
+            return
+        mark = f"{OWN_MARK} " if risk.own else ""
+        self.rationale_title.setText(f"<b>Your rationale:</b> {mark}{esc(risk.title)}")
+        if keep_typed and self.rationale_binding.key == risk.id:
+            return  # the same risk re-read (an own item changed): what is typed stays typed
         self.rationale_binding.load(risk.id, self.model.entry(risk.id).rationale)
         editable = self.model.editable
         self.rationale.setEnabled(editable)

@@ -1,4 +1,9 @@
-"""Search results: full-text hits over items and source passages, grouped by kind."""
+"""Search results: full-text hits over items and source passages, grouped by kind.
+
+The analyst's own items and the passages of their imported sources are among the hits,
+marked as own work is everywhere (``models.OWN_MARK``); a passage or source shows the
+reliability grade the analyst gave its source.
+"""
 
 from __future__ import annotations
 
@@ -14,8 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain import ItemRef, SearchHit
+from ..domain import RELIABILITY, ItemRef, SearchHit, is_own
 from ..store.describe import KIND_LABELS
+from .models import OWN_MARK, own_font
 from .richtext import plain_tooltip
 from .session import Session
 
@@ -69,16 +75,17 @@ class SearchResults(QFrame):
 
     def run(self, query: str) -> int:
         self._query = query
-        self.hits = self.session.store.search(query) if query.strip() else []
+        self.hits = self._shown(self.session.store.search(query)) if query.strip() else []
         self.model.clear()
         for kind, hits in group_hits(self.hits):
             group = QStandardItem(f"{GROUP_LABELS.get(kind, kind)} ({len(hits)})")
             group.setSelectable(False)
             for hit in hits:
-                text = hit.snippet.replace("\n", " ") if kind == "passage" else hit.title
-                child = QStandardItem(text)
-                child.setToolTip(plain_tooltip(hit.snippet.replace("\n", " ")))
+                child = QStandardItem(self.hit_text(hit))
+                child.setToolTip(plain_tooltip(self.hit_tooltip(hit)))
                 child.setData(hit, HIT_ROLE)
+                if self.is_own(hit):
+                    child.setFont(own_font())
                 group.appendRow(child)
             self.model.appendRow(group)
         self.tree.expandAll()
@@ -90,6 +97,53 @@ class SearchResults(QFrame):
         else:
             self.message.setText(self.summary())
         return len(self.hits)
+
+    def _shown(self, hits: list[SearchHit]) -> list[SearchHit]:
+        """The hits one can open: not the passages of a source the analyst deleted (its
+        text stays indexed while it is in the trash, so that Undo finds it whole)."""
+        store = self.session.store
+        gone: dict[str, bool] = {}
+        out = []
+        for hit in hits:
+            sid = hit.source_id if hit.kind == "passage" else ""
+            if sid and is_own(sid):
+                if sid not in gone:
+                    gone[sid] = store.source(sid) is None
+                if gone[sid]:
+                    continue
+            out.append(hit)
+        return out
+
+    def is_own(self, hit: SearchHit) -> bool:
+        return is_own(hit.source_id if hit.kind == "passage" else hit.id)
+
+    def _grade(self, hit: SearchHit) -> str:
+        source_id = hit.source_id if hit.kind == "passage" else (
+            hit.id if hit.kind == "source" else "")
+        return self.session.store.grade_of(f"source:{source_id}") if source_id else ""
+
+    def hit_text(self, hit: SearchHit) -> str:
+        """A result's line: the matching words of a passage (with its source's grade), or
+        the item's title; own work marked."""
+        text = hit.snippet.replace("\n", " ") if hit.kind == "passage" else hit.title
+        grade = self._grade(hit)
+        if grade:
+            text = f"[{grade}] {text}"
+        return f"{OWN_MARK} {text}" if self.is_own(hit) else text
+
+    def hit_tooltip(self, hit: SearchHit) -> str:
+        lines = [hit.snippet.replace("\n", " ")]
+        if hit.kind == "passage":
+            source = self.session.store.source(hit.source_id)
+            title = source.title if source is not None else hit.title
+            lines.append(f"In {'your source' if self.is_own(hit) else 'the source'} "
+                         f"\u201c{title}\u201d")
+        elif self.is_own(hit):
+            lines.append(f"{OWN_MARK} Your own {KIND_LABELS.get(hit.kind, hit.kind).lower()}")
+        grade = self._grade(hit)
+        if grade:
+            lines.append(f"Reliability of the source: {grade} ({RELIABILITY[grade]})")
+        return "\n".join(x for x in lines if x)
 
     def summary(self) -> str:
         n = len(self.hits)

@@ -25,7 +25,8 @@ if TYPE_CHECKING:  # the workspace module is imported after the first paint
 
 @dataclass(frozen=True)
 class Change:
-    """What a user action changed: ``kind`` is "checklist" or "notes"; ``ids`` what exactly."""
+    """What a user action changed: ``kind`` is "checklist", "notes", "own" (the analyst's
+    own items and sources) or "grades"; ``ids`` what exactly."""
 
     kind: str
     ids: tuple[str, ...] = ()
@@ -43,7 +44,11 @@ class Session(QObject):
     def __init__(self, store: BriefingStore, workspace_folder: Path | None = None,
                  parent: QObject | None = None):
         super().__init__(parent)
-        self.store = store
+        from ..store.view import BriefingView
+
+        self.bundled = store
+        #: What every view reads: the bundled briefing with the analyst's own work added.
+        self.store = BriefingView(store)
         self._workspace_folder = workspace_folder
         self.workspace: Workspace | None = None
         self.open_report: OpenReport | None = None
@@ -72,6 +77,7 @@ class Session(QObject):
             self.workspace, self.open_report = open_workspace(self.workspace_folder)
         except WorkspaceError as exc:
             self.workspace, self.open_report = unavailable_workspace(str(exc))
+        self.store.attach(self.workspace)
         self.workspaceReady.emit()
         return self.open_report
 
@@ -89,6 +95,8 @@ class Session(QObject):
         self.citationRequested.emit(citation_id)
 
     def notify(self, change: Change) -> None:
+        if change.kind in ("own", "grades"):
+            self.store.refresh()  # the merged view re-reads the analyst's own work
         self.changed.emit(change)
 
     def push(self, command: StoreCommand, keep_text: str = "") -> bool:
@@ -99,8 +107,8 @@ class Session(QObject):
 
         try:
             command.apply()
-        except WorkspaceError as exc:
-            message = str(exc)
+        except (WorkspaceError, ValueError, KeyError) as exc:  # refused, in words
+            message = str(exc).strip("'\"")
             if keep_text:
                 from PySide6.QtGui import QGuiApplication
 

@@ -1,7 +1,9 @@
 """Geopolitics Timeline tab: events in lanes by actor on a real date axis, beside a sorted list.
 
 Day-precise events are points; an event known only to the month or year is drawn as a bar over
-that whole month or year, never as a day. Eras are translucent bands behind their lane.
+that whole month or year, never as a day. Eras are translucent bands behind their lane. The
+analyst's own events are diamonds (or bars) with a strong outline, in their actor's lane or in
+the analyst's own lane, drawn once there is an event for it.
 """
 
 from __future__ import annotations
@@ -25,11 +27,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain import Era, Event, ItemRef, PartialDate
+from ..domain import Actor, Era, Event, ItemRef, PartialDate
 from ..export.charts_svg import CATEGORY_COLOURS  # one palette for the window and exports
-from .models import EventsFilter, EventsModel
+from .models import OWN_MARK, EventsFilter, EventsModel
+from .own_items import OwnItemActions
 from .richtext import plain_tooltip
-from .session import Session
+from .session import Change, Session
 from .views import row_table
 
 DAY = 86400.0
@@ -59,6 +62,18 @@ def event_x(event: Event) -> float:
     return (start + end) / 2
 
 
+def timeline_lanes(actors: list[Actor], events: list[Event],
+                   eras: list[Era]) -> list[tuple[str, str]]:
+    """(lane id, label) for every lane an event or era is in, in the actors' order; an own
+    actor's lane is marked, and a lane whose own actor was deleted still shows its events."""
+    used = {e.lane for e in events} | {e.lane for e in eras}
+    lanes = [(a.id, f"{OWN_MARK} {a.short}" if a.own else a.short)
+             for a in actors if a.id in used]
+    known = {a.id for a in actors}
+    lanes += [(lane, "(removed actor)") for lane in sorted(used - known)]
+    return lanes
+
+
 class TimelineChart(pg.PlotWidget):
     """The lanes chart. Emits ``eventClicked(event id)``."""
 
@@ -80,16 +95,19 @@ class TimelineChart(pg.PlotWidget):
             axis.setTextPen(pg.mkPen(fg))
         item.setLabel("bottom", "Date")
         item.setLabel("left", "Actor lane")
-        item.getAxis("left").setTicks([[(self.lane_y(i), name)
-                                        for i, (_lid, name) in enumerate(lanes)]])
         # No x grid: at the fit-all zoom its many date lines cost most of a frame.
         item.getViewBox().setMouseEnabled(x=True, y=False)
-        item.setYRange(-0.7, len(lanes) + 0.2, padding=0)
         self.legend = item.addLegend(offset=(-10, 5), colCount=4, labelTextColor=fg,
                                      brush=pal.color(QPalette.ColorRole.Base))
         for category, colour in CATEGORY_COLOURS.items():
             sample = pg.ScatterPlotItem([], [], brush=QColor(colour), pen=None, size=10)
             self.legend.addItem(sample, category.replace("-", " "))
+        # The analyst's own events: a diamond with a strong outline in the text colour, so
+        # they stand out in any category colour and in either theme.
+        self._own_pen = pg.mkPen(fg, width=2.5)
+        self._own_sample = pg.ScatterPlotItem([], [], brush=QColor(160, 160, 160),
+                                              pen=self._own_pen, size=10, symbol="d")
+        self._own_in_legend = False
         self._events: list[Event] = []
         self._spans: list[tuple[float, float, float, str]] = []
         # One pen and one brush per category, shared by every point: pyqtgraph caches a symbol
@@ -112,9 +130,20 @@ class TimelineChart(pg.PlotWidget):
         self._marker.setZValue(20)
         item.addItem(self._marker)
         self.scene().sigMouseClicked.connect(self._on_scene_click)
-        self._lane_index = {lid: i for i, (lid, _n) in enumerate(lanes)}
-        self._span_categories = []
+        self._lane_index: dict[str, int] = {}
+        self._span_categories: list[str] = []
+        self._span_own: list[bool] = []
+        self.set_lanes(lanes)
         item.getViewBox().sigXRangeChanged.connect(lambda *_a: self._draw_spans())
+
+    def set_lanes(self, lanes: list[tuple[str, str]]) -> None:
+        """The lanes drawn (an own actor or the analyst's own lane may come and go)."""
+        self.lanes = lanes
+        self._lane_index = {lid: i for i, (lid, _n) in enumerate(lanes)}
+        item = self.getPlotItem()
+        item.getAxis("left").setTicks([[(self.lane_y(i), name)
+                                        for i, (_lid, name) in enumerate(lanes)]])
+        item.setYRange(-0.7, len(lanes) + 0.2, padding=0)
 
     def lane_y(self, index: int) -> float:
         return float(len(self.lanes) - 1 - index)
@@ -151,9 +180,10 @@ class TimelineChart(pg.PlotWidget):
             self._era_items.append(band)
             self._labels.append(label)
 
-        xs, ys, ids, brushes, pens = [], [], [], [], []
+        xs, ys, ids, brushes, pens, symbols = [], [], [], [], [], []
         self._spans = []
-        self._span_categories: list[str] = []
+        self._span_categories = []
+        self._span_own = []
         for e in events:
             category = e.category if e.category in self._brushes else self._fallback
             y = self.y_of(e.lane)
@@ -163,12 +193,26 @@ class TimelineChart(pg.PlotWidget):
                 ys.append(y)
                 ids.append(e.id)
                 brushes.append(self._brushes[category])
-                pens.append(self._pens[category])
+                pens.append(self._own_pen if e.own else self._pens[category])
+                symbols.append("d" if e.own else "o")
             else:
                 self._spans.append((start, end, y, e.id))
                 self._span_categories.append(category)
-        self._scatter.setData(x=xs, y=ys, data=ids, brush=brushes, pen=pens)
+                self._span_own.append(e.own)
+        self._scatter.setData(x=xs, y=ys, data=ids, brush=brushes, pen=pens, symbol=symbols)
+        self._show_own_legend(any(e.own for e in events))
         self._draw_spans()
+
+    def _show_own_legend(self, show: bool) -> None:
+        if show and not self._own_in_legend:
+            self.legend.addItem(self._own_sample, f"{OWN_MARK} the analyst's own")
+        elif not show and self._own_in_legend:
+            self.legend.removeItem(self._own_sample)
+        self._own_in_legend = show
+
+    def own_event_ids(self) -> set[str]:
+        """The own events drawn now, as points or bars (for tests and the legend)."""
+        return {e.id for e in self._events if e.own}
 
     def _draw_spans(self) -> None:
         """Bars for month- and year-precision events, only those in view: a BarGraphItem
@@ -179,15 +223,16 @@ class TimelineChart(pg.PlotWidget):
             self._span_item = None
         (x0, x1), _ = item.getViewBox().viewRange()
         margin = (x1 - x0) * 0.05
-        shown = [(s, c) for s, c in zip(self._spans, self._span_categories, strict=True)
+        shown = [(s, c, own) for s, c, own
+                 in zip(self._spans, self._span_categories, self._span_own, strict=True)
                  if s[1] >= x0 - margin and s[0] <= x1 + margin]
         if not shown:
             return
         self._span_item = pg.BarGraphItem(
-            x0=[s[0] for s, _ in shown], x1=[s[1] for s, _ in shown],
-            y0=[s[2] - 0.16 for s, _ in shown], y1=[s[2] + 0.16 for s, _ in shown],
-            brushes=[self._span_brushes[c] for _, c in shown],
-            pens=[self._pens[c] for _, c in shown])
+            x0=[s[0] for s, _c, _o in shown], x1=[s[1] for s, _c, _o in shown],
+            y0=[s[2] - 0.16 for s, _c, _o in shown], y1=[s[2] + 0.16 for s, _c, _o in shown],
+            brushes=[self._span_brushes[c] for _s, c, _o in shown],
+            pens=[self._own_pen if own else self._pens[c] for _s, c, own in shown])
         self._span_item.setZValue(5)
         item.addItem(self._span_item)
 
@@ -250,16 +295,15 @@ class TimelineTab(QWidget):
         store = session.store
         self.events = store.events()
         self.eras = store.eras()
-        actors = {a.id: a for a in store.actors()}
-        used = {e.lane for e in self.events} | {e.lane for e in self.eras}
-        self.lanes = [(a.id, a.short) for a in store.actors() if a.id in used]
+        self.actors = store.actors()
+        self.lanes = timeline_lanes(self.actors, self.events, self.eras)
         self._current: ItemRef | None = None
 
         self.chart = TimelineChart(self.lanes, self)
         self.chart.setObjectName("timelineChart")
         self.chart.eventClicked.connect(lambda eid: self.select(ItemRef("event", eid)))
 
-        self.model = EventsModel(self.events, {a: actors[a].short for a in actors}, self)
+        self.model = EventsModel(self.events, {a.id: a.short for a in self.actors}, self)
         self.proxy = EventsFilter(self)
         self.proxy.setSourceModel(self.model)  # the store gives events in date order
         self.list = row_table(self, "eventsList", "Events, sorted by date", self.proxy,
@@ -272,17 +316,10 @@ class TimelineTab(QWidget):
         self.actor_filter = QComboBox(self)
         self.actor_filter.setObjectName("actorFilter")
         self.actor_filter.setAccessibleName("Filter events by actor")
-        self.actor_filter.addItem("All actors", "")
-        involved = {a for e in self.events for a in e.actors} | used
-        for a in store.actors():
-            if a.id in involved:
-                self.actor_filter.addItem(a.name, a.id)
         self.category_filter = QComboBox(self)
         self.category_filter.setObjectName("categoryFilter")
         self.category_filter.setAccessibleName("Filter events by category")
-        self.category_filter.addItem("All categories", "")
-        for c in sorted({e.category for e in self.events}):
-            self.category_filter.addItem(c.replace("-", " "), c)
+        self._fill_filters()
         self.date_from = self._date_edit("dateFrom", "Events from")
         self.date_to = self._date_edit("dateTo", "Events until")
         self.fit_button = QPushButton("&Fit all", self)
@@ -290,6 +327,13 @@ class TimelineTab(QWidget):
         self.fit_button.setToolTip("Show every event (Ctrl+0)")
         self.fit_button.clicked.connect(self.chart.fit_all)
         self.count_label = QLabel(self)
+        self.own_actions = OwnItemActions(session, self, ("event",), self.current_ref,
+                                          self.select)
+        self.own_actions.install(self.list)
+        self.own_actions.install(self.chart)
+        self.add_button = self.own_actions.button("add", "Add &event\u2026", "addOwnEvent")
+        self.edit_button = self.own_actions.button("edit", "Ed&it\u2026", "editOwnEvent")
+        self.delete_button = self.own_actions.button("delete", "De&lete", "deleteOwnEvent")
         for w in (self.actor_filter, self.category_filter):
             w.currentIndexChanged.connect(self._apply_filters)
         for d in (self.date_from, self.date_to):
@@ -305,6 +349,9 @@ class TimelineTab(QWidget):
         filters.addStretch(1)
         filters.addWidget(self.count_label)
         filters.addWidget(self.fit_button)
+        filters.addWidget(self.add_button)
+        filters.addWidget(self.edit_button)
+        filters.addWidget(self.delete_button)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("timelineSplitter")
@@ -334,6 +381,54 @@ class TimelineTab(QWidget):
 
         self._apply_filters()
         self.chart.fit_all()
+        session.changed.connect(self._on_change)
+        session.workspaceReady.connect(self.reload)
+
+    # -- data ------------------------------------------------------------------------------------
+    def _fill_filters(self) -> None:
+        """The actor and category choices for the events there are, keeping the choice made
+        (a choice whose last event went away falls back to "All")."""
+        used = {lane for lane, _label in self.lanes}
+        involved = {a for e in self.events for a in e.actors} | used
+        for combo, first, items in (
+            (self.actor_filter, "All actors",
+             [(f"{OWN_MARK} {a.name}" if a.own else a.name, a.id)
+              for a in self.actors if a.id in involved]),
+            (self.category_filter, "All categories",
+             [(c.replace("-", " "), c) for c in sorted({e.category for e in self.events})]),
+        ):
+            chosen = combo.currentData() or ""
+            blocked = combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(first, "")
+            for label, value in items:
+                combo.addItem(label, value)
+            combo.setCurrentIndex(max(0, combo.findData(chosen)))
+            combo.blockSignals(blocked)
+
+    def reload(self) -> None:
+        """Read the events again (the analyst's own added, edited or deleted, or undone):
+        the list changes row by row, so its selection stays; lanes and filters follow."""
+        store = self.session.store
+        self.events = store.events()
+        self.actors = store.actors()
+        lanes = timeline_lanes(self.actors, self.events, self.eras)
+        self.model.update_rows(self.events, lambda e: e.id)
+        self.model.set_lane_names({a.id: a.short for a in self.actors})
+        if lanes != self.lanes:
+            self.lanes = lanes
+            self.chart.set_lanes(lanes)
+        self._fill_filters()
+        self._apply_filters()
+        current = self._current
+        event = next((e for e in self.events if current is not None and e.id == current.id
+                      and current.kind == "event"), None)
+        if event is not None and self.proxy.accepts(event):
+            self.chart.mark(event)
+
+    def _on_change(self, change: Change) -> None:
+        if change.kind == "own":
+            self.reload()
 
     def _date_edit(self, name: str, accessible: str) -> QDateEdit:
         edit = QDateEdit(self)
