@@ -150,3 +150,12 @@ def test_export_images_never_escape_the_chosen_folder(tmp_path: Path) -> None:
         write_images(doc, folder)  # type: ignore[arg-type]
     assert not (tmp_path / "out" / "escaped.svg").exists()
     assert list(folder.parent.iterdir()) == []
+
+
+def test_a_last_one_letter_word_waits_for_its_second_letter() -> None:
+    """"rare e" searches "rare" (a one-letter prefix matches nearly everything); a query of
+    one letter alone, or a one-letter word before others, is kept."""
+    assert fts_query("rare e") == fts_query("rare") == '"rare"*'
+    assert fts_query("rare ea") == '"rare"* "ea"*'
+    assert fts_query("e") == '"e"*'
+    assert fts_query("a rare") == '"a"* "rare"*'

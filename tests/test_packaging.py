@@ -144,6 +144,13 @@ def test_deb_installs_runs_and_removes_cleanly(deb: Path, tmp_path: Path) -> Non
             assert out.stat().st_size > 1000, fmt
         import pypdf
         assert len(pypdf.PdfReader(str(tmp_path / "installed.pdf")).pages) > 5
+        # ...and reads the analyst's own files with every reader it bundles (PDFium for the
+        # PDF, python-docx, the HTML parser), here its own exports brought back in.
+        for fmt in ("pdf", "docx", "html", "md"):
+            _run(LAUNCHER, "source", "import", tmp_path / f"installed.{fmt}", env=env,
+                 timeout=180)
+        listed = _run(LAUNCHER, "source", "list", env=env, timeout=120).stdout
+        assert listed.count("imported by you") == 4, listed
 
         after = _listing(INSTALL_DIR)
         assert after == before, (

@@ -97,8 +97,71 @@ def main(out: Path, scale: str = "") -> None:
     window.open_item(ItemRef("risk", risks[0].id))
     window.show_all_notes()
     shot("notes")
+    if window.notes_browser is not None:
+        window.notes_browser.close()
+    own_work(window, ws, work, shot, settle)
     window.close()
     app.quit()
+
+
+#: The analyst's own desk note, for the authoring shots: facts from
+#: ../shared/reference/facts.md (F05, F07) restated, each with the source it names.
+DESK_NOTE = "\n\n".join((
+    "Desk note: Reko Diq timetable",
+    "The federal government, the Balochistan government and Barrick Gold signed a framework on "
+    "20 March 2022 to revive Reko Diq in Chagai district (Daily Pakistan, 20 March 2022).",
+    "After Pakistan's Supreme Court found the new deal lawful in December 2022, the definitive "
+    "agreements were signed and took effect at once (Dawn, December 2022).",
+    "Barrick said it expected to begin production at Reko Diq in 2028 (Pakistan Standard, "
+    "January 2023).",
+)) + "\n"
+
+
+def own_work(window: MainWindow, ws, work: Path, shot, settle) -> None:  # type: ignore[no-untyped-def]
+    """The analyst's own source, a risk citing it, grades: the Sources tab and the editor."""
+    from briefing_app.readers import read_source
+    from briefing_app.store.own import OwnProvenance
+    from briefing_app.ui.commands import AddOwnItem, ImportSource
+    from briefing_app.ui.own_items import OwnItemDialog
+
+    s = window.session
+    path = work / "desk-note-reko-diq.txt"
+    path.write_text(DESK_NOTE, "utf-8")
+    imported = ImportSource(s, read_source(path), "Desk note: Reko Diq timetable",
+                            "Analyst's desk", "2026-11-30")
+    s.push(imported)
+    sid = imported.source_id
+    assert sid is not None
+    quote = "Barrick said it expected to begin production at Reko Diq in 2028"
+    start = DESK_NOTE.index(quote)
+    risk = AddOwnItem(s, "risk", {
+        "title": "Reko Diq output slips past 2028",
+        "description": "The first copper and gold from Reko Diq could come later than the "
+                       "operator's 2028 estimate, delaying any supply a partnership relies on.",
+        "likelihood": 3, "impact": 3,
+        "indicators": ["Financing close for the project", "Progress on the rail link"]},
+        [OwnProvenance("passage", sid, start, start + len(quote), quote)])
+    s.push(risk)
+    ws.set_grade(f"source:{sid}", "B")
+    ws.set_grade(f"risk:{risk.item.id}", "3")
+    from briefing_app.ui.session import Change
+
+    s.notify(Change("grades"))
+    tab = window.tab("sources")
+    window.tabs.setCurrentWidget(tab)
+    tab.select(ItemRef("source", sid))  # type: ignore[attr-defined]
+    tab.select_text(start, start + len(quote))  # type: ignore[attr-defined]
+    shot("own-source")
+    window.open_item(ItemRef("risk", risk.item.id))
+    shot("own-risk")
+    dialog = OwnItemDialog(s, "risk", ws.own_item(risk.item.id),
+                           ws.own_item(risk.item.id).provenance, window)
+    dialog.move(window.x() + 380, window.y() + 60)
+    dialog.show()
+    settle(600)
+    shot("own-item-editor")
+    dialog.hide()
+    dialog.deleteLater()
 
 
 if __name__ == "__main__":

@@ -428,6 +428,12 @@ def fts_query(text: str) -> str:
 
     FTS5 syntax in user input (quotes, AND/OR/NOT alone, ``*``, parentheses, column filters)
     would raise errors; words are extracted and quoted instead, so any input is a valid query.
+
+    A last word of one letter after others ("rare e", typed on the way to "rare earth") is
+    left out until its second letter: as a prefix it matches nearly every passage, costing
+    a slow keystroke for no better answer than the words before it.
     """
-    words = _WORD.findall(text)
-    return " ".join(f'"{w}"*' for w in words[:32])
+    words = _WORD.findall(text)[:32]
+    if len(words) > 1 and len(words[-1]) == 1:
+        words.pop()
+    return " ".join(f'"{w}"*' for w in words)

@@ -50,6 +50,7 @@ class BriefingView:
         self._cache: dict[str, Any] = {}
         #: Did the last search match too many passages of imported sources to rank them?
         self.search_broad = False
+        self.search_more_passages = 0
 
     def attach(self, workspace: Any) -> None:
         self.workspace = workspace
@@ -135,14 +136,22 @@ class BriefingView:
 
     # -- sources, merged ---------------------------------------------------------------------
     def sources(self) -> list[Source]:
-        return self.store.sources() + [
-            Source(s.id, s.title, s.kind, s.text, s.publisher, "", s.date, s.url,
-                   "imported by the analyst", own=True) for s in self.own_sources()]
+        return self.store.sources() + list(self._own_source_index().values())
+
+    def _own_source_index(self) -> dict[str, Source]:
+        """The imported sources as the briefing's ``Source`` records, by id (read once per
+        change: search asks for a source for every hit)."""
+        if "source_index" not in self._cache:
+            self._cache["source_index"] = {
+                s.id: Source(s.id, s.title, s.kind, s.text, s.publisher, "", s.date, s.url,
+                             "imported by the analyst", own=True) for s in self.own_sources()}
+        index: dict[str, Source] = self._cache["source_index"]
+        return index
 
     def source(self, source_id: str) -> Source | None:
         if not is_own(source_id):
             return self.store.source(source_id)
-        return next((s for s in self.sources() if s.id == source_id), None)
+        return self._own_source_index().get(source_id)
 
     def passages(self, source_id: str) -> list[Passage]:
         if not is_own(source_id):
@@ -239,15 +248,25 @@ class BriefingView:
             index[kind].update({x.id: x for x in items if x.own})
         return index
 
-    def search(self, query: str, limit: int = 200) -> list[SearchHit]:
-        """The bundled hits, then the analyst's own items and sources (both by relevance)."""
+    def search(self, query: str, limit: int = 200,
+               own_passage_limit: int | None = None) -> list[SearchHit]:
+        """The bundled hits, then the analyst's own items and sources (both by relevance).
+
+        ``own_passage_limit`` returns at most that many passages of imported sources (a
+        window drawing only the first rows need not pay for the rest); ``search_more_passages``
+        then says how many more matched (counted up to ``own.RANK_AT_MOST``, and
+        ``search_broad`` says when there are more still)."""
         hits = self.store.search(query, limit)
         ws = self.workspace
         self.search_broad = False
+        self.search_more_passages = 0
         if ws is None:
             return hits
-        own = ws.search_own(fts_query(query), limit)
+        own = ws.search_own(fts_query(query), limit, own_passage_limit)
         self.search_broad = own.broad
+        returned = sum(1 for r in own.rows if r[0] == "passage")
+        if own_passage_limit is not None:
+            self.search_more_passages = max(0, own.passages_matched - returned)
         for kind, ref, source_id, start, end, title, snippet in own.rows:
             hits.append(SearchHit(kind, ref, title, snippet, source_id, start, end))
         return hits
@@ -269,5 +288,7 @@ class BriefingView:
         ws = self.workspace
         if ws is None:
             return ""
-        grades: Mapping[str, str] = self._cache.setdefault("grades", ws.grades())
+        if "grades" not in self._cache:  # (not setdefault: that would query every time)
+            self._cache["grades"] = ws.grades()
+        grades: Mapping[str, str] = self._cache["grades"]
         return grades.get(target, "")

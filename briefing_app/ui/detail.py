@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain import CREDIBILITY, ItemRef
+from ..domain import CREDIBILITY, RELIABILITY, ItemRef
 from .richtext import esc, item_link, style_sheet
 
 if TYPE_CHECKING:
@@ -31,9 +31,18 @@ from .session import Change, Session
 OWN_MARK = "\u270e"  # as models.OWN_MARK (not imported: the pane is built before first paint)
 
 
-def description_html(d: Description, source_title: Callable[[str], str] | None = None) -> str:
-    """``d`` as HTML; ``source_title`` names a quoted source (else its id is shown)."""
+def description_html(d: Description, source_title: Callable[[str], str] | None = None,
+                     grade_of: Callable[[str], str] | None = None) -> str:
+    """``d`` as HTML; ``source_title`` names a quoted source (else its id is shown);
+    ``grade_of(target)`` gives the analyst's reliability grade of a source or citation,
+    shown beside it wherever it is cited."""
     title_of = source_title or (lambda sid: sid)
+
+    def graded(target: str) -> str:
+        grade = grade_of(target) if grade_of is not None else ""
+        meaning = RELIABILITY.get(grade)
+        return f' <span class="grade">(reliability {grade}: {meaning})</span>' if meaning else ""
+
     parts = [f'<p class="kind">{esc(d.kind_label)}</p><h2>{esc(d.title)}</h2>']
     if d.own:
         parts.append(f'<p class="own">{OWN_MARK} {esc(d.own_note)}</p>')
@@ -59,7 +68,8 @@ def description_html(d: Description, source_title: Callable[[str], str] | None =
                 paragraph = p.passage_id.rsplit("/p", 1)[-1]
                 where = f", paragraph {paragraph}" if paragraph else ""
                 parts.append(
-                    f"<p>[{n}] Quoted from <i>{esc(title_of(p.source_id))}</i>{where}:"
+                    f"<p>[{n}] Quoted from <i>{esc(title_of(p.source_id))}</i>{where}"
+                    f"{graded('source:' + p.source_id)}:"
                     f"</p><blockquote>\u201c{esc(p.quote)}\u201d</blockquote>"
                     f'<p><a href="source:{esc(p.source_id)}:{p.start}:{p.end}">'
                     "Show in source</a></p>")
@@ -68,13 +78,13 @@ def description_html(d: Description, source_title: Callable[[str], str] | None =
                 parts.append(f"<p>[{n}] External citation: {esc(p.citation.reference())}</p>")
             elif p.citation is not None:
                 c = p.citation
-                parts.append(f"<p>[{n}] {esc(c.reference())}<br>"
+                parts.append(f"<p>[{n}] {esc(c.reference())}{graded('citation:' + c.id)}<br>"
                              f'<span class="src">Fact {esc(c.fact)} in the fact base \u00b7 '
                              f'<a href="citation:{esc(c.id)}">Show in citations</a></span></p>')
             elif p.kind == "assessment":
                 parts.append(f"<p>[{n}] The analyst's own assessment (no outside source)."
                              "</p>")
-    else:
+    elif d.ref.kind != "source":  # a source document is itself the source
         parts.append('<p class="muted">No source recorded.</p>')
     return "".join(parts)
 
@@ -161,7 +171,8 @@ class DetailPane(QWidget):
                 '<p class="muted">Select anything in the briefing to see its details and '
                 "where it comes from.</p>")
             return
-        self.browser.setHtml(description_html(d, self._source_title))
+        self.browser.setHtml(description_html(d, self._source_title,
+                                              getattr(self.session.store, "grade_of", None)))
 
     def _source_title(self, source_id: str) -> str:
         src = self.session.store.source(source_id)
@@ -195,13 +206,14 @@ class DetailPane(QWidget):
             self._show_grade(d)  # refused: the combo shows the grade as saved
 
     def _on_change(self, change: Change) -> None:
-        """Show the item again when it (or its grade) changed: edited, deleted, undone."""
+        """Show the item again when it changed (edited, deleted, undone) or a grade did (its
+        own, or the reliability of a source it cites)."""
         ref = self.ref
         if ref is None:
             return
         if (change.kind == "own" and (not change.ids or ref.id in change.ids
                                       or ref.kind == "source")) \
-                or (change.kind == "grades" and (not change.ids or str(ref) in change.ids)):
+                or change.kind == "grades":  # its own grade, or a cited source's
             self.show_item(ref)
 
     def _on_link(self, url: QUrl) -> None:

@@ -31,6 +31,11 @@ GROUP_ORDER = ("overview", "judgment", "figure", "actor", "region", "mineral", "
 GROUP_LABELS = KIND_LABELS | {"passage": "Source passage"}
 
 
+#: Rows drawn per group; the rest are counted (drawing hundreds would slow every keystroke,
+#: and nobody reads past the first screens of a search as you type).
+SHOWN_PER_GROUP = 60
+
+
 def group_hits(hits: list[SearchHit]) -> list[tuple[str, list[SearchHit]]]:
     groups: dict[str, list[SearchHit]] = {}
     for hit in hits:
@@ -71,22 +76,38 @@ class SearchResults(QFrame):
         layout.addWidget(self.message)
         layout.addWidget(self.tree)
         self.hits: list[SearchHit] = []
+        self.more = 0
         self._query = ""
 
     def run(self, query: str) -> int:
         self._query = query
-        self.hits = self._shown(self.session.store.search(query)) if query.strip() else []
+        # (the store leaves out the passages of sources in the trash)
+        store = self.session.store
+        self.hits = store.search(query, own_passage_limit=SHOWN_PER_GROUP) \
+            if query.strip() else []
+        #: Passages of imported sources that matched beyond those returned (not drawn).
+        self.more = getattr(store, "search_more_passages", 0) if query.strip() else 0
         self.model.clear()
+        italic = own_font()
         for kind, hits in group_hits(self.hits):
-            group = QStandardItem(f"{GROUP_LABELS.get(kind, kind)} ({len(hits)})")
+            extra = self.more if kind == "passage" else 0
+            group = QStandardItem(f"{GROUP_LABELS.get(kind, kind)} "
+                                  f"({self._count(len(hits) + extra)})")
             group.setSelectable(False)
-            for hit in hits:
+            for hit in hits[:SHOWN_PER_GROUP]:
                 child = QStandardItem(self.hit_text(hit))
                 child.setToolTip(plain_tooltip(self.hit_tooltip(hit)))
                 child.setData(hit, HIT_ROLE)
                 if self.is_own(hit):
-                    child.setFont(own_font())
+                    child.setFont(italic)
                 group.appendRow(child)
+            hidden = max(0, len(hits) - SHOWN_PER_GROUP) + extra
+            if hidden:
+                more = QStandardItem(f"… and {self._count(hidden)} more: type "
+                                     "more words to narrow the search")
+                more.setSelectable(False)
+                more.setEnabled(False)
+                group.appendRow(more)
             self.model.appendRow(group)
         self.tree.expandAll()
         if not query.strip():
@@ -98,21 +119,9 @@ class SearchResults(QFrame):
             self.message.setText(self.summary())
         return len(self.hits)
 
-    def _shown(self, hits: list[SearchHit]) -> list[SearchHit]:
-        """The hits one can open: not the passages of a source the analyst deleted (its
-        text stays indexed while it is in the trash, so that Undo finds it whole)."""
-        store = self.session.store
-        gone: dict[str, bool] = {}
-        out = []
-        for hit in hits:
-            sid = hit.source_id if hit.kind == "passage" else ""
-            if sid and is_own(sid):
-                if sid not in gone:
-                    gone[sid] = store.source(sid) is None
-                if gone[sid]:
-                    continue
-            out.append(hit)
-        return out
+    def broad(self) -> bool:
+        """Did the last query match too many passages to rank them (shown in source order)?"""
+        return bool(getattr(self.session.store, "search_broad", False))
 
     def is_own(self, hit: SearchHit) -> bool:
         return is_own(hit.source_id if hit.kind == "passage" else hit.id)
@@ -134,10 +143,9 @@ class SearchResults(QFrame):
     def hit_tooltip(self, hit: SearchHit) -> str:
         lines = [hit.snippet.replace("\n", " ")]
         if hit.kind == "passage":
-            source = self.session.store.source(hit.source_id)
-            title = source.title if source is not None else hit.title
+            # (a passage's hit carries its source's title: no source is read per hit)
             lines.append(f"In {'your source' if self.is_own(hit) else 'the source'} "
-                         f"\u201c{title}\u201d")
+                         f"\u201c{hit.title}\u201d")
         elif self.is_own(hit):
             lines.append(f"{OWN_MARK} Your own {KIND_LABELS.get(hit.kind, hit.kind).lower()}")
         grade = self._grade(hit)
@@ -145,11 +153,20 @@ class SearchResults(QFrame):
             lines.append(f"Reliability of the source: {grade} ({RELIABILITY[grade]})")
         return "\n".join(x for x in lines if x)
 
+    def _count(self, n: int) -> str:
+        """``n`` as shown; "2,001+" when the store stopped counting (a broad query)."""
+        return f"{n:,}+" if self.broad() and self.more else f"{n:,}"
+
     def summary(self) -> str:
-        n = len(self.hits)
+        n = len(self.hits) + self.more
         if not n:
             return f"No results for \u201c{self._query.strip()}\u201d"
-        return f"{n} result{'s' if n != 1 else ''} for \u201c{self._query.strip()}\u201d"
+        text = (f"{self._count(n)} result{'s' if n != 1 else ''} for "
+                f"\u201c{self._query.strip()}\u201d")
+        if self.broad():
+            text += ("; so many passages match that they are in document order, not ranked: "
+                     "type more letters to rank them")
+        return text
 
     def _open(self, index: QModelIndex) -> None:
         hit = index.data(HIT_ROLE)

@@ -38,7 +38,7 @@ if str(ROOT) not in sys.path:
 IMPORT_TARGET_S = 10.0
 SEARCH_TARGET_MS = 20.0
 QUERIES = ("lithium", "Balochistan", "export controls", "Reko Diq", "rare earth")
-WORDS = tuple(
+_PROSE = (
          "the ministry said that production of copper and gold in the province would depend on "
          "security along the corridor while investors from several countries asked for "
          "clearer royalty terms and a stable tax regime before committing capital to new "
@@ -47,7 +47,8 @@ WORDS = tuple(
          "Baltistan Reko Diq Saindak federal provincial agreement memorandum tender survey "
          "geological reserves estimate tonnes concentrate railway port Karachi Gwadar "
          "partnership financing development bank guarantee community consultation "
-         "water power grid road labour skills training environmental assessment").split()
+         "water power grid road labour skills training environmental assessment")
+WORDS = tuple(_PROSE.split())
 
 
 def prose(pages: int, seed: int = 15) -> list[str]:

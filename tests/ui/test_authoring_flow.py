@@ -157,3 +157,66 @@ def test_an_own_briefing_from_import_to_export(open_window: Callable[[], MainWin
                       "Quetta wire memo", "reliability B: usually reliable",
                       "credibility 2: probably true"):
             assert _flat(words) in squeezed, (fmt, words)
+
+
+def test_a_sources_grade_shows_where_an_item_cites_it(window: MainWindow) -> None:
+    """The details pane names the reliability the analyst gave the cited source, and
+    follows a change of it."""
+    from briefing_app.ui.commands import SetGrade
+
+    risk = window.session.store.risks()[0]
+    window.session.select(ItemRef("risk", risk.id))
+    quoted = next(p for p in window.session.store.provenance(ItemRef("risk", risk.id))
+                  if p.kind == "quote")
+    pane = window.detail
+    assert "reliability" not in pane.browser.toPlainText()
+    assert window.session.push(SetGrade(window.session, f"source:{quoted.source_id}", "C",
+                                        "the article"))
+    assert "(reliability C: fairly reliable)" in pane.browser.toPlainText()
+    window.session.undo()
+    assert "reliability C" not in pane.browser.toPlainText()
+
+
+def test_notes_on_own_work_are_in_all_notes_and_open_it(window: MainWindow, modals: Modals,
+                                                         monkeypatch, tmp_path: Path) -> None:
+    """A note on an own risk and one on words of an imported source are listed in View >
+    All Notes under what they annotate (not as unanchored), and jump to it."""
+    from briefing_app.readers import read_source
+    from briefing_app.store.anchoring import make_anchor
+    from briefing_app.store.own import OwnProvenance
+    from briefing_app.ui.commands import AddOwnItem, ImportSource
+    from briefing_app.ui.notes import AllNotesModel as N
+    from briefing_app.ui.session import Change
+
+    s = window.session
+    path = tmp_path / "quetta-wire.txt"
+    path.write_text(MEMO, "utf-8")
+    imported = ImportSource(s, read_source(path), "Quetta wire memo")
+    assert s.push(imported) and imported.source_id is not None
+    sid = imported.source_id
+    start = MEMO.index(QUOTE)
+    add = AddOwnItem(s, "risk", {"title": RISK, "description": "Teams exposed.",
+                                 "likelihood": 3, "impact": 4},
+                     [OwnProvenance("passage", sid, start, start + len(QUOTE), QUOTE)])
+    assert s.push(add) and add.item is not None
+    ws = s.workspace
+    assert ws is not None
+    ws.add_note("Ask the desk who briefed this.", target=ItemRef("risk", add.item.id))
+    ws.add_note("Which licence?", anchor=make_anchor(sid, MEMO, start, start + len(QUOTE)))
+    s.notify(Change("notes"))
+    window.show_all_notes()
+    browser = window.notes_browser
+    assert browser is not None and browser.proxy.rowCount() == 2
+    targets = {browser.proxy.index(r, N.COL_NOTE).data():
+               browser.proxy.index(r, N.COL_TARGET).data() for r in range(2)}
+    assert RISK in targets["Ask the desk who briefed this."]
+    assert targets["Which licence?"] == f"Text: \u201c{QUOTE}\u201d"
+    browser.status.setCurrentIndex(browser.status.findData("unanchored"))
+    assert browser.proxy.rowCount() == 0
+    browser.status.setCurrentIndex(0)
+    row = next(r for r in range(2)
+               if browser.proxy.index(r, N.COL_NOTE).data() == "Ask the desk who briefed this.")
+    browser.table.selectRow(row)
+    browser.jump()
+    assert window.current_tab_key() == "risks"
+    assert s.current == ItemRef("risk", add.item.id)

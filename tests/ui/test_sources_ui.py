@@ -621,3 +621,28 @@ def test_search_finds_the_imported_words_and_opens_them_in_the_reader(
     tab.delete_button.click()
     results.run("concentrate rail")
     assert [h for h in results.hits if h.source_id == sid] == []
+
+
+def test_a_broad_search_draws_the_first_rows_and_counts_the_rest(
+        window: MainWindow, modals: Modals, monkeypatch, tmp_path: Path) -> None:
+    """Every keystroke stays quick however many passages match: a group draws its first
+    rows and says how many more there are (its heading counts them all)."""
+    from briefing_app.ui.search import SHOWN_PER_GROUP
+
+    path = tmp_path / "long.txt"
+    path.write_text("\n\n".join(f"Antimony shipment {n} left the Chagai depot."
+                                for n in range(1, 81)), "utf-8")
+    _import(window, modals, monkeypatch, path)
+    window.search_field.setText("antimony shipment")
+    window._run_search()
+    results = window.search_results
+    assert results is not None
+    model = results.model
+    group = next(model.item(r) for r in range(model.rowCount())
+                 if "(80)" in model.item(r).text())
+    assert group.rowCount() == SHOWN_PER_GROUP + 1
+    last = group.child(SHOWN_PER_GROUP)
+    assert last.text() == (f"\u2026 and {80 - SHOWN_PER_GROUP} more: type more words to "
+                           "narrow the search")
+    assert not last.isSelectable()
+    assert window.status.text().startswith("87 results")  # all counted, not only those drawn
