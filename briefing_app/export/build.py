@@ -24,7 +24,7 @@ from typing import cast
 
 from ..domain import CREDIBILITY, RELIABILITY, Actor, Event, ItemRef, PartialDate, is_own
 from ..store.anchoring import Placement, place_notes
-from ..store.briefing import BriefingStore
+from ..store.briefing import BriefingStore, newest_fact
 from ..store.describe import KIND_LABELS
 from ..store.view import ANALYST_ACTOR, ANALYST_LANE, BriefingView
 from ..store.workspace import ChecklistEntry, Workspace
@@ -146,15 +146,6 @@ class _Refs:
 
 def _date_label(iso: str) -> str:
     return PartialDate(iso).label() if iso else ""
-
-
-def newest_fact(store: Briefing) -> str:
-    """The date the briefing's information runs to: its newest dated event (ISO, at the
-    precision known). Figures are not counted: a projection's year is not news."""
-    dates = [e.date for e in store.events()]
-    if not dates:
-        return ""
-    return max(dates, key=lambda d: d.iso.ljust(10, "~")).iso
 
 
 class _Builder:

@@ -420,6 +420,16 @@ class BriefingStore:
         ]
 
 
+def newest_fact(store: Any) -> str:
+    """The date the briefing's information runs to: its newest dated event (ISO, at the
+    precision known; with the analyst's view, their own events count too). Figures are not
+    counted: a projection's year is not news."""
+    dates = [e.date for e in store.events()]
+    if not dates:
+        return ""
+    return str(max(dates, key=lambda d: d.iso.ljust(10, "~")).iso)
+
+
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 

@@ -111,6 +111,16 @@ class ResetAssessment(StoreCommand):
         self.session.notify(Change("checklist", (self.risk_id,)))
 
 
+def _named(session: Session, target: ItemRef | None) -> str:
+    """What a note is on, in words (the item's title, never its internal id)."""
+    if target is None:
+        return "a passage"
+    item = session.store.item(target)
+    if item is None or not item.title:
+        return "an item no longer in the briefing"
+    return f"\u201c{item.title}\u201d"
+
+
 class AddNote(StoreCommand):
     """Add a note; undo removes it, redo puts the same note (same id) back."""
 
@@ -121,8 +131,7 @@ class AddNote(StoreCommand):
         self.args = {"target": target, "anchor": anchor, "tag": tag, "colour": colour}
         self.body = body
         self.note: Note | None = None
-        label = str(target) if target is not None else "a passage"
-        self.setText(f"add a note to {label}")
+        self.setText(f"add a note to {_named(session, target)}")
 
     def apply(self) -> None:
         ws = _workspace(self.session)

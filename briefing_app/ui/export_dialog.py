@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..export.build import newest_fact
 from ..export.model import DEFAULT_MARKING, SECTIONS, ExportOptions
 from ..export.run import FORMAT_NAMES, FORMATS, ExportCancelled, ExportError, export_briefing
+from ..store.briefing import newest_fact
 from .edits import TextBinding
 from .session import Session
 
@@ -157,7 +157,11 @@ class ExportDialog(QDialog):
         path_row.addWidget(browse)
         form = QFormLayout()
         form.addRow("&Format:", self.format)
-        form.addRow("&Save as:", path_row)
+        # A row whose field is a layout gets no buddy from addRow, and a label without a
+        # buddy shows its "&" literally: give it the path field, so Alt+S goes there.
+        save_as = QLabel("&Save as:", self)
+        save_as.setBuddy(self.path)
+        form.addRow(save_as, path_row)
         form.addRow("&Title:", self.title)
         form.addRow("&Prepared by:", self.author)
         form.addRow("Or&ganisation:", self.organisation)

@@ -446,8 +446,13 @@ class MainWindow(QMainWindow):
     # -- help ----------------------------------------------------------------------------------
     def show_about(self) -> None:
         from .. import __version__
+        from ..domain import PartialDate
+        from ..store.briefing import newest_fact
 
         meta = self.session.store.meta()
+        as_of = newest_fact(self.session.store)
+        as_of_text = (f"<br>Information as of {PartialDate(as_of).label()} (the newest dated "
+                      "event)." if as_of else "")
         QMessageBox.about(
             self, "About Briefing",
             f"<h3>Briefing {__version__}</h3>"
@@ -455,6 +460,7 @@ class MainWindow(QMainWindow):
             "partnership with Pakistan to counter China's dominance of mineral supply "
             "chains.</p>"
             f"<p>Briefing data: content hash <code>{meta.get('content_hash', '')[:12]}</code>."
+            f"{as_of_text}"
             f"<br>Your workspace: <code>{self.session.workspace_folder}</code></p>"
             "<p>Licensed under the MIT licence. Built with Qt for Python (PySide6, LGPL), "
             "pyqtgraph (MIT) and sqlite-utils (Apache 2.0).</p>")

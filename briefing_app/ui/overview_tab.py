@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain import ItemRef
+from ..domain import ItemRef, PartialDate
+from ..store.briefing import newest_fact
 from .detail import handle_link
 from .models import OWN_MARK
 from .own_items import OwnItemActions
@@ -124,8 +125,12 @@ class OverviewTab(QWidget):
 
         o = s.overview()
         o_ref = ItemRef("overview", o.id)
+        info_as_of = newest_fact(s)
         out = [f"<h1>{sel(o_ref, o.title)}</h1>",
-               '<p class="muted">Click any element to see its details and sources on the '
+               ('<p class="muted"><b>Information as of '
+                f"{esc(PartialDate(info_as_of).label())}</b> (the newest dated event). "
+                if info_as_of else '<p class="muted">')
+               + "Click any element to see its details and sources on the "
                "right; the bracketed tags open the source passage or citation.</p>",
                f"<h2>Bottom line up front</h2><p>{esc(o.bluf)} {tags(o_ref)}</p>"]
         if o.caveat:
@@ -154,8 +159,6 @@ class OverviewTab(QWidget):
                 ref = ItemRef("figure", f.id)
                 as_of = ""
                 if f.as_of:
-                    from ..domain import PartialDate
-
                     as_of = f" ({PartialDate(f.as_of).label()})"
                 mine = own_badge("figure") if f.own else ""
                 out.append(

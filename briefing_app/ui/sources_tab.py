@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMenu,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QTextEdit,
     QVBoxLayout,
@@ -304,6 +305,10 @@ class SourcesTab(QWidget):
         self.position_label = QLabel(self)
         self.position_label.setObjectName("passageLabel")
         self.position_label.setTextFormat(Qt.TextFormat.PlainText)
+        # Its text changes length as the cursor moves: its width must never push the splitter
+        # (the reader jumped sideways); a long title is cut at the label's edge instead.
+        self.position_label.setSizePolicy(QSizePolicy.Policy.Ignored,
+                                          QSizePolicy.Policy.Preferred)
         session.changed.connect(self._on_change)
         session.workspaceReady.connect(self.reload)
 

@@ -187,3 +187,14 @@ def test_print_pages_through_qt(window: MainWindow, tmp_path: Path) -> None:
     doc = build_document(window.session.store, window.session.workspace)
     assert paint_pages(text_document(doc), printer, doc.title) >= 8
     assert (tmp_path / "printed.pdf").stat().st_size > 10_000
+
+
+def test_the_undo_step_and_status_name_the_item_not_its_id(window: MainWindow) -> None:
+    from briefing_app.ui.commands import AddNote
+
+    ref = ItemRef("risk", "investment-climate")
+    title = window.session.store.item(ref).title
+    assert window.session.push(AddNote(window.session, "Check the docket.", target=ref))
+    assert window.session.undo_stack.undoText() == f"add a note to \u201c{title}\u201d"
+    assert window.status.text() == f"Saved: add a note to \u201c{title}\u201d"
+    assert "risk:" not in window.status.text()

@@ -250,3 +250,21 @@ def test_logout_or_kill_closes_the_window_and_saves_typed_text(tmp_path, store, 
     ws, _ = open_workspace(folder)
     assert ws.checklist_entry(store.risks()[0].id).rationale == "typed before the logout"
     ws.close()
+
+
+def test_every_export_dialog_label_has_a_working_mnemonic(window: MainWindow, qtbot) -> None:
+    """No label shows a literal "&" (a label without a buddy does): each names its field."""
+    from PySide6.QtWidgets import QFormLayout, QLabel
+
+    from briefing_app.ui.export_dialog import ExportDialog
+
+    dialog = ExportDialog(window.session, window)
+    qtbot.addWidget(dialog)
+    form = next(f for f in dialog.findChildren(QFormLayout) if f.rowCount() > 5)
+    labels = [form.itemAt(r, QFormLayout.ItemRole.LabelRole).widget() for r in
+              range(form.rowCount())]
+    assert all(isinstance(lab, QLabel) for lab in labels)
+    for label in labels:
+        assert "&" not in label.text() or label.buddy() is not None, label.text()
+    save_as = next(lab for lab in labels if lab.text() == "&Save as:")
+    assert save_as.buddy() is dialog.path

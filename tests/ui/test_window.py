@@ -369,3 +369,43 @@ def test_opening_an_overview_item_scrolls_to_it(window: MainWindow, qtbot) -> No
     last_actor = window.session.store.actors()[-1]
     window.open_item(ItemRef("actor", last_actor.id))
     assert bar.value() > 0
+
+
+def test_the_overview_and_about_say_what_date_the_information_runs_to(
+        window: MainWindow, monkeypatch) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from briefing_app.domain import PartialDate
+
+    newest = max(window.session.store.events(), key=lambda e: e.date.iso.ljust(10, "~"))
+    label = PartialDate(newest.date.iso).label()
+    text = window.tab("overview").browser.toPlainText()
+    assert f"Information as of {label} (the newest dated event)." in text
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "about", staticmethod(lambda _p, _t, body: shown.append(body)))
+    window.show_about()
+    assert f"Information as of {label}" in shown[0]
+
+
+def test_a_source_documents_details_show_no_file_path(window: MainWindow) -> None:
+    """What the reader sees of a source is its title, kind and where it came from in words:
+    never a path in the repository, and no "No source recorded." for a source itself."""
+    src = window.session.store.sources()[0]
+    window.session.select(ItemRef("source", src.id))
+    text = window.detail.browser.toPlainText()
+    assert src.title in text and "the seed article supplied with the project" in text
+    assert "shared/" not in text and ".txt" not in text
+    assert "No source recorded" not in text
+
+
+def test_the_reader_does_not_move_when_the_passage_label_grows(window: MainWindow,
+                                                               qtbot) -> None:
+    window.resize(1024, 700)
+    tab = window.tab("sources")
+    window.tabs.setCurrentWidget(tab)
+    qtbot.wait(50)
+    before = tab.splitter.sizes()
+    tab.position_label.setText("A very long source title " * 30 + "\u2014 passage 24 of 24")
+    qtbot.wait(50)
+    assert tab.splitter.sizes() == before
+    assert tab.reader.geometry().width() > 0
