@@ -11,10 +11,11 @@ import time
 _T0 = time.perf_counter()
 
 import argparse  # noqa: E402
+import contextlib  # noqa: E402
 import functools  # noqa: E402
 import os  # noqa: E402
 import sys  # noqa: E402
-from collections.abc import Callable, Sequence  # noqa: E402
+from collections.abc import Callable, Iterator, Sequence  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import TYPE_CHECKING, ClassVar, NoReturn  # noqa: E402
 
@@ -472,14 +473,31 @@ def _saving(exc: BaseException) -> CommandError:
     raise exc
 
 
+@contextlib.contextmanager
+def _storing(what: str) -> Iterator[None]:
+    """Saving own work: bytes that are not UTF-8 in ``what`` (an option, a field) and a
+    value the store refuses are usage errors (exit 2); a full disk is said in words."""
+    import sqlite3
+
+    from .store.workspace import WorkspaceError
+
+    try:
+        yield
+    except UnicodeEncodeError as exc:
+        raise CommandError(f"{what} holds bytes that are not UTF-8 text; check the "
+                           "terminal's encoding", 2) from exc
+    except ValueError as exc:
+        raise CommandError(_printable(str(exc)), 2) from exc
+    except (WorkspaceError, OSError, sqlite3.Error) as exc:
+        raise _saving(exc) from exc
+
+
 def cmd_source_import(args: argparse.Namespace) -> int:
     """Import a document of your own (.txt, .md, .html, .pdf with a text layer, or .docx):
     its text is kept in numbered passages your items can cite and your notes annotate.
     Prints the new source's id and its number of passages."""
-    import sqlite3
 
     from .readers import SourceError, read_source
-    from .store.workspace import WorkspaceError
 
     try:
         read = read_source(Path(args.path))
@@ -490,17 +508,10 @@ def cmd_source_import(args: argparse.Namespace) -> int:
     if same is not None:  # the state of the workspace, not a mistake in the command
         raise CommandError(f"{_printable(args.path)} is already imported, as "
                            f"\u201c{_printable(same.title)}\u201d ({same.id})")
-    try:
+    with _storing("an option"):
         src = workspace.import_source(read, title=args.title or "",
                                       publisher=args.publisher or "", date=args.date or "",
                                       url=args.url or "")
-    except UnicodeEncodeError as exc:
-        raise CommandError("an option holds bytes that are not UTF-8 text; check the "
-                           "terminal's encoding", 2) from exc
-    except ValueError as exc:
-        raise CommandError(_printable(str(exc)), 2) from exc
-    except (WorkspaceError, OSError, sqlite3.Error) as exc:
-        raise _saving(exc) from exc
     count = len(workspace.own_passages(src.id))
     print(f"{src.id}\t{_count(count, 'passage')}\t{_printable(src.title)}")
     return 0
@@ -721,9 +732,7 @@ def cmd_item_add(args: argparse.Namespace) -> int:
     """Add an item of your own, with its fields (--field NAME=VALUE, repeated) and what it
     rests on: a passage of a source, an outside publication, or your own assessment (at
     least one; repeat them as needed). Prints the new item's id."""
-    import sqlite3
 
-    from .store.workspace import WorkspaceError
 
     store, workspace = _open_view(args)
     fields = _fields(args.kind, args.field)
@@ -731,15 +740,8 @@ def cmd_item_add(args: argparse.Namespace) -> int:
     provenance = _provenance(store, args.provenance)
     if not provenance:
         raise CommandError(NO_PROVENANCE, 2)
-    try:
+    with _storing("a field"):
         item = workspace.add_own_item(args.kind, fields, provenance)
-    except UnicodeEncodeError as exc:
-        raise CommandError("a field holds bytes that are not UTF-8 text; check the "
-                           "terminal's encoding", 2) from exc
-    except ValueError as exc:
-        raise CommandError(_printable(str(exc)), 2) from exc
-    except (WorkspaceError, OSError, sqlite3.Error) as exc:
-        raise _saving(exc) from exc
     print(item.id)
     return 0
 
@@ -833,9 +835,7 @@ def cmd_item_edit(args: argparse.Namespace) -> int:
     """Change one of your items: the --field options given replace those fields (an empty
     value clears an optional one), and provenance options, if any, replace what it rests
     on."""
-    import sqlite3
 
-    from .store.workspace import WorkspaceError
 
     store, workspace = _open_view(args)
     item = _own_item(workspace, args.id)
@@ -845,15 +845,8 @@ def cmd_item_edit(args: argparse.Namespace) -> int:
     fields = dict(item.fields) | _fields(item.kind, args.field)
     _check_item(store, item.kind, fields)
     provenance = _provenance(store, args.provenance) if args.provenance else item.provenance
-    try:
+    with _storing("a field"):
         workspace.update_own_item(item.id, fields, provenance)
-    except UnicodeEncodeError as exc:
-        raise CommandError("a field holds bytes that are not UTF-8 text; check the "
-                           "terminal's encoding", 2) from exc
-    except ValueError as exc:
-        raise CommandError(_printable(str(exc)), 2) from exc
-    except (WorkspaceError, OSError, sqlite3.Error) as exc:
-        raise _saving(exc) from exc
     print(f"updated {item.kind}:{item.id}")
     return 0
 
