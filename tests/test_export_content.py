@@ -209,3 +209,34 @@ def test_note_add_reads_a_long_note_from_a_file_or_standard_input(tmp_path: Path
     assert both.returncode == 2 and "not both" in both.stderr
     neither = run_cli("note", "add", "risk:investment-climate")
     assert neither.returncode == 2 and "--file" in neither.stderr
+
+
+def test_a_large_notes_index_counts_notes_by_section(tmp_path: Path) -> None:
+    """Beyond INDEX_LIMIT notes the index annex counts them by section (a table of one row
+    per note helps no reader at thousands); at the limit it still lists each one."""
+    from briefing_app.export.build import INDEX_LIMIT
+    from briefing_app.export.model import Note, Table
+
+    def index(doc):  # type: ignore[no-untyped-def]
+        annex = next(s for s in doc.sections if s.id == "annex-notes")
+        return annex, next(b for b in annex.blocks if isinstance(b, Table))
+
+    items = [i.ref for i in STORE.items() if i.ref.kind in ("risk", "event")][:7]
+    ws, _ = open_workspace(tmp_path / "ws")
+    for i in range(INDEX_LIMIT):
+        ws.add_note(f"note {i}", target=items[i % len(items)])
+    _, listed = index(build_document(STORE, ws))
+    assert listed.header[:2] == ["Note", "On"] and len(listed.rows) == INDEX_LIMIT
+
+    ws.add_note("one more", target=items[0])
+    doc = build_document(STORE, ws)
+    annex, counted = index(doc)
+    assert counted.header == ["Where", "Notes", "Numbers"]
+    in_sections = {s.title: sum(isinstance(b, Note) for b in s.blocks) for s in doc.sections}
+    assert sum(int(r[1].replace(",", "")) for r in counted.rows) == INDEX_LIMIT + 1
+    for where, count, numbers in counted.rows:
+        assert int(count.replace(",", "")) == in_sections[where] > 0
+        assert numbers.startswith("N")
+    assert f"{INDEX_LIMIT + 1:,} of the analyst's notes" in " ".join(
+        getattr(b, "text", "") for b in annex.blocks)
+    ws.close()

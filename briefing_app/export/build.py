@@ -326,7 +326,8 @@ def build_document(store: Briefing, workspace: Workspace | None,
     lost = _unanchored(b, unanchored) if unanchored else None
     doc.left_out = _left_out(b, chosen)
     if b.note_count:  # after every note has its number (the unanchored ones too)
-        annexes.append(_notes_index(doc, b, [lost] if lost else []))
+        # The annexes so far hold notes too (on dated events and actors): index them all.
+        annexes.append(_notes_index(doc, b, [*annexes, *([lost] if lost else [])]))
     if lost is not None:
         annexes.append(lost)
     for letter, annex in zip(ANNEX_LETTERS, annexes, strict=False):
@@ -427,7 +428,7 @@ def _scope(b: _Builder, store: Briefing, doc: Document,
         paras.append(Para(
             "The analyst's own work is marked as such: notes (N1, N2, \u2026) sit with what "
             "they annotate"
-            + (f" and are listed in {where['annex-notes']}" if "annex-notes" in where else "")
+            + (f" and are indexed in {where['annex-notes']}" if "annex-notes" in where else "")
             + "; risk ratings are the analyst's where the analyst set them, with the "
             "briefing's assessment beside them."))
     section.blocks.extend(paras)
@@ -780,6 +781,12 @@ def _first_line(text: str) -> str:
     return line if len(line) <= 60 else line[:57] + "\u2026"
 
 
+# Beyond this many notes the index counts them by section instead of listing each: a table of
+# thousands of rows helps no reader (each note stands in its section under its number anyway),
+# and writing it doubled an export's time at 100,000 notes.
+INDEX_LIMIT = 500
+
+
 def _notes_index(doc: Document, b: _Builder, more: list[Section]) -> Section:
     annex = Section("annex-notes", "Index of the analyst's notes", kind="annex")
     where: dict[str, str] = {}
@@ -789,6 +796,20 @@ def _notes_index(doc: Document, b: _Builder, more: list[Section]) -> Section:
             if isinstance(block, Note):
                 where[block.id] = s.title
                 notes.append(block)
+    if len(notes) > INDEX_LIMIT:
+        annex.blocks.append(Para(
+            f"The briefing carries {len(notes):,} of the analyst's notes, too many to list "
+            f"one by one (the index lists them when there are at most {INDEX_LIMIT:,}). Each "
+            "note stands in its section under its number; this table counts them by section."))
+        counts: dict[str, list[Note]] = {}
+        for n in notes:
+            counts.setdefault(where.get(n.id, ""), []).append(n)
+        rows = [[title, f"{len(group):,}", f"{group[0].label} to {group[-1].label}"
+                 if len(group) > 1 else group[0].label] for title, group in counts.items()]
+        annex.blocks.append(b.table(["Where", "Notes", "Numbers"], rows, [4, 1.2, 2.4],
+                                    "The analyst's notes by section",
+                                    "Source: the analyst's workspace."))
+        return annex
     rows = [[n.label, n.target, n.tag or "\u2014", n.updated[:10] or "\u2014",
              where.get(n.id, "")] for n in notes]
     annex.blocks.append(b.table(["Note", "On", "Tag", "Updated", "Where"], rows,

@@ -65,11 +65,13 @@ def render(doc: Document, fmt: str, output: Path,
     if fmt == "html":
         from .html import render_html
 
-        return render_html(doc).encode("utf-8")
+        with bulk_objects():  # strings and lists, a few per note: nothing to collect
+            return render_html(doc).encode("utf-8")
     if fmt == "md":
         from .markdown import render_markdown
 
-        return render_markdown(doc, images_folder(output).name).encode("utf-8")
+        with bulk_objects():
+            return render_markdown(doc, images_folder(output).name).encode("utf-8")
     if fmt == "docx":
         from .docx import render_docx
         from .raster import svg_to_png

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Container, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import quote
 
 from ..domain import PartialDate
@@ -16,14 +17,23 @@ from .model import Document, Heading, Image, Note, ReferenceList, Section, Table
 # C1 controls, surrogates and noncharacters: HTML calls them parse errors and Markdown readers
 # drop or replace them, so both writers show U+FFFD (C0 controls are already pictures, see
 # ``model.visible``).
-_FORBIDDEN = re.compile("[\x80-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]|"
-                        + "|".join(f"\\U{p:04x}fffe|\\U{p:04x}ffff" for p in range(1, 17)))
+# (The astral noncharacters are looked for only in text that has astral characters: a class
+# listing them makes every search about ten times slower, and a large export cleans a million
+# pieces of text.)
+_FORBIDDEN = re.compile("[\x80-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_ASTRAL_FORBIDDEN = re.compile("[" + "".join(chr(p << 16 | 0xFFFE) + chr(p << 16 | 0xFFFF)
+                                             for p in range(1, 17)) + "]")
 
 
 def clean(text: str) -> str:
     """Text as both writers show it: controls visible, forbidden code points as U+FFFD."""
     text = visible(text)
-    return _FORBIDDEN.sub("\ufffd", text) if _FORBIDDEN.search(text) else text
+    if _FORBIDDEN.search(text):
+        text = _FORBIDDEN.sub("\ufffd", text)
+    if _ASTRAL.search(text) and _ASTRAL_FORBIDDEN.search(text):
+        text = _ASTRAL_FORBIDDEN.sub("\ufffd", text)
+    return text
 
 
 # A web address in running text; the trailing punctuation of a sentence is not part of it.
@@ -81,7 +91,12 @@ def date_words(iso: str) -> str:
     """An ISO date known to a year, month or day in words ("10 December 2025"); other text
     (a date the user typed some other way) as it is."""
     date = iso[:10]
-    return PartialDate(date).label() if _ISO_DATE.fullmatch(date) else iso
+    return _day_words(date) if _ISO_DATE.fullmatch(date) else iso
+
+
+@lru_cache(maxsize=4096)
+def _day_words(date: str) -> str:  # notes share days: 100,000 of them span a few hundred
+    return PartialDate(date).label()
 
 
 # "reference [29]" in a line the build wrote (a table's source line): citations the model
@@ -148,6 +163,9 @@ def caption_text(label: str, caption: str) -> str:
     return f"{label}. {caption}" if label and caption else (label or caption)
 
 
+_SPACES = re.compile(r"\s+")
+
+
 @dataclass
 class Anchors:
     """The anchor of every section, heading, table, figure, note and reference, unique in
@@ -166,7 +184,9 @@ class Anchors:
     def claim(self, obj: object, wanted: str) -> str:
         if not wanted:
             return ""
-        base = re.sub(r"\s+", "-", clean(wanted))
+        base = clean(wanted)
+        if _SPACES.search(base):
+            base = _SPACES.sub("-", base)
         anchor, n = base, 2
         while anchor in self.used:
             anchor = f"{base}-{n}"

@@ -46,10 +46,17 @@ def fill(folder: Path, n: int, kind: str) -> None:
     source = store.sources()[0]
     items = [i.ref for i in store.items() if i.ref.kind != "source"]
     rnd = random.Random(13)
-    stamp = "2026-01-01T00:00:00Z"
+    tags = ["", "", "", "follow-up", "verify", "brief the minister"]
     notes = []
     for i in range(n):
+        # As a workspace holds them: each note saved at its own moment over two years, some
+        # tagged, a few with an address or a mark a Markdown reader would take as markup.
+        stamp = (f"20{rnd.randint(25, 26)}-{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d}T"
+                 f"{rnd.randint(0, 23):02d}:{rnd.randint(0, 59):02d}:{rnd.randint(0, 59):02d}Z")
         body = f"note {i}: {rnd.choice(['check', 'verify', 'ask', 'follow up'])} this"
+        if i % 10 == 0:
+            body += rnd.choice([" (see https://example.org/report)", " *urgent*",
+                                "\nsecond line_with_underscores"])
         if kind == "items":
             ref: ItemRef | None = rnd.choice(items)
             anchor = None
@@ -61,7 +68,8 @@ def fill(folder: Path, n: int, kind: str) -> None:
             if kind == "moved":
                 anchor = TextAnchor(anchor.source_id, anchor.start + 7, anchor.end + 7,
                                     anchor.quote, anchor.prefix, anchor.suffix)
-        notes.append(Note(uuid.uuid4().hex, body, ref, anchor, "", "", stamp, stamp))
+        notes.append(Note(uuid.uuid4().hex, body, ref, anchor, rnd.choice(tags), "", stamp,
+                          stamp))
     ws, _ = open_workspace(folder)
     ws.import_notes(notes)
     ws.close()
