@@ -1,3 +1,3 @@
 """Briefing: an offline desktop briefing on US-Pakistan critical-minerals cooperation."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -6,9 +6,10 @@
 #   PYTHON=/path/to/venv/bin/python packaging/build_deb.sh
 #                                                build with another Python (default: .venv)
 #
-# Needs dpkg-dev and binutils (objdump, strip), and the system libraries the bundle links to
-# (the package's Depends) installed, so that Depends can be derived from them: packaging/ci.sh
-# installs both. Prints the .deb size and the installed size, and fails if they exceed
+# Needs dpkg-dev, binutils (objdump, strip) and chrpath, and the system libraries the bundle
+# links to (the package's Depends) installed, so that Depends can be derived from them:
+# packaging/ci.sh installs both. The version's entry in CHANGELOG.md must exist: the package's
+# changelog, the manual page's date and the AppStream release date come from it. Prints the .deb size and the installed size, and fails if they exceed
 # MAX_DEB_MB / MAX_INSTALLED_MB.
 set -euo pipefail
 
@@ -35,8 +36,8 @@ die() { printf '%s\n' "build_deb: error: $*" >&2; exit 1; }
 seconds() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$(seconds)" 'BEGIN { printf "%.1f s", b - a }'; }
 
-for tool in dpkg-deb dpkg-query objdump strip ldd du; do
-  command -v "$tool" >/dev/null || die "$tool not found; install dpkg-dev and binutils"
+for tool in dpkg-deb dpkg-query objdump strip readelf chrpath ldd du gzip; do
+  command -v "$tool" >/dev/null || die "$tool not found; install dpkg-dev, binutils and chrpath"
 done
 [ -x "$PYTHON" ] || command -v "$PYTHON" >/dev/null \
   || die "no Python at $PYTHON; create the venv first (README: python3 -m venv .venv && .venv/bin/pip install -e '.[test]') or set PYTHON="
@@ -45,7 +46,9 @@ if ! "$PYTHON" -m PyInstaller --version >/dev/null 2>&1; then
   "$PYTHON" -m pip install -q 'pyinstaller>=6.10'
 fi
 
-VERSION=$("$PYTHON" -c 'import tomllib; print(tomllib.load(open("pyproject.toml", "rb"))["project"]["version"])')
+VERSION=$("$PYTHON" packaging/release.py version)
+MAINTAINER=$("$PYTHON" packaging/release.py maintainer)
+RELEASE_DATE=$("$PYTHON" packaging/release.py date "$VERSION") || die "no release notes for $VERSION"
 ARCH=$(dpkg --print-architecture)
 DEB=$ROOT/dist/${PACKAGE}_${VERSION}_${ARCH}.deb
 say "$PACKAGE $VERSION ($ARCH), PyInstaller $("$PYTHON" -m PyInstaller --version), Python $("$PYTHON" -c 'import platform; print(platform.python_version())')"
@@ -62,23 +65,16 @@ say "PyInstaller: $(elapsed "$t")"
 t=$(seconds)
 rm -rf "$STAGE"
 mkdir -p "$STAGE/DEBIAN" "$STAGE/opt" "$STAGE/usr/bin" "$STAGE/usr/share/applications" \
-  "$STAGE/usr/share/metainfo" "$STAGE/usr/share/doc/$PACKAGE" "$STAGE/usr/share/icons/hicolor/scalable/apps"
+  "$STAGE/usr/share/metainfo" "$STAGE/usr/share/doc/$PACKAGE" "$STAGE/usr/share/icons/hicolor/scalable/apps" \
+  "$STAGE/usr/share/man/man1" "$STAGE/usr/share/lintian/overrides"
 cp -a "$BUNDLE" "$STAGE/opt/$PACKAGE"
 APP=$STAGE/opt/$PACKAGE
 
-# Strip the interpreter (libpython and lib-dynload ship with debug info: about 25 MB) and
-# Typst's library (its symbol table is 16 MB; the stripped library loads and compiles the
-# same), and PDFium's. Never strip the rest: stripping numpy's bundled OpenBLAS breaks it, and the Qt wheels
-# are already stripped.
-find "$APP/_internal" -maxdepth 1 -name 'libpython3*.so*' -type f -print0 \
-  | xargs -0 -r strip --strip-unneeded --remove-section=.comment --remove-section=.note
-find "$APP/_internal" -path '*/lib-dynload/*.so' -type f -print0 \
-  | xargs -0 -r strip --strip-unneeded --remove-section=.comment --remove-section=.note
-find "$APP/_internal/typst" -name '_typst*.so' -type f -print0 \
-  | xargs -0 -r strip --strip-unneeded --remove-section=.comment
-# PDFium's symbol table too (1.2 MB; the installed-app test imports a PDF with it).
-find "$APP/_internal/pypdfium2_raw" -name 'libpdfium*.so' -type f -print0 \
-  | xargs -0 -r strip --strip-unneeded --remove-section=.comment
+# Strip every library that has symbols or debug information (libpython and lib-dynload: about
+# 25 MB; Typst's: 16 MB; ICU, PDFium, numpy's modules) except numpy's OpenBLAS and its other
+# grafted libraries, which stripping breaks; drop the build machine's library paths. The same
+# script prepares the self-test bundle, which ci.sh runs.
+bash packaging/strip_bundle.sh "$APP"
 
 # Nothing in /opt may ever be written to. Python would write byte-code caches only for modules
 # it imports from .py files; here every module is compiled into the executable's archive, and
@@ -103,9 +99,7 @@ for png in resources/icons/hicolor/*/apps/briefing-app.png; do
 done
 install -m 0644 resources/icons/briefing-app.svg "$STAGE/usr/share/icons/hicolor/scalable/apps/$PACKAGE.svg"
 
-# The release date: SOURCE_DATE_EPOCH when the caller pins it (reproducible builds), else the
-# day of the build. The project keeps no changelog yet to take it from.
-RELEASE_DATE=$(date -u -d "@${SOURCE_DATE_EPOCH:-$(date +%s)}" +%Y-%m-%d)
+# The release date is the version's in CHANGELOG.md (RELEASE_DATE above).
 sed -e "s/@VERSION@/$VERSION/" -e "s/@DATE@/$RELEASE_DATE/" packaging/linux/metainfo.xml.in \
   > "$STAGE/usr/share/metainfo/$APPSTREAM_ID.metainfo.xml"
 grep -q "<id>$APPSTREAM_ID</id>" "$STAGE/usr/share/metainfo/$APPSTREAM_ID.metainfo.xml" \
@@ -113,9 +107,21 @@ grep -q "<id>$APPSTREAM_ID</id>" "$STAGE/usr/share/metainfo/$APPSTREAM_ID.metain
 
 "$PYTHON" packaging/deb_copyright.py "$PYI_WORK/briefing-app" "$STAGE/usr/share/doc/$PACKAGE/copyright"
 
+# The changelog, from CHANGELOG.md in Debian's format, and the manual page, from the command
+# line's parser; gzip -9n: maximum compression, no name or time stamp (the same bytes on every
+# build). The package's version has no Debian revision (a native package), so its Debian
+# changelog is changelog.gz: lintian wants changelog.Debian.gz only beside an upstream one.
+"$PYTHON" packaging/release.py debian-changelog "$WORK/changelog"
+gzip -9n -c "$WORK/changelog" > "$STAGE/usr/share/doc/$PACKAGE/changelog.gz"
+"$PYTHON" packaging/manpage.py "$WORK/$PACKAGE.1"
+gzip -9n -c "$WORK/$PACKAGE.1" > "$STAGE/usr/share/man/man1/$PACKAGE.1.gz"
+install -m 0644 packaging/linux/lintian-overrides "$STAGE/usr/share/lintian/overrides/$PACKAGE"
+
 find "$STAGE" -type d -exec chmod 0755 {} +
 find "$STAGE" -type f ! -perm -u+x -exec chmod 0644 {} +
 find "$STAGE" -type f -perm -u+x -exec chmod 0755 {} +
+# Shared libraries are loaded, not run: not executable (Debian policy 8.1).
+find "$STAGE/opt" -type f \( -name '*.so' -o -name '*.so.*' \) -exec chmod 0644 {} +
 
 # -- 3. Depends: the system libraries the bundle links to, not the ones it carries ---------------
 DEPENDS=$("$PYTHON" packaging/deb_depends.py "$APP")
@@ -127,7 +133,7 @@ cat > "$STAGE/DEBIAN/control" <<EOF
 Package: $PACKAGE
 Version: $VERSION
 Architecture: $ARCH
-Maintainer: Briefing developers
+Maintainer: $MAINTAINER
 Installed-Size: $INSTALLED_KB
 Depends: $DEPENDS
 Section: misc
@@ -141,6 +147,11 @@ Description: offline briefing on US-Pakistan critical-minerals cooperation
  The application is a self-contained PyInstaller bundle in /opt/briefing-app
  (Python, Qt for Python, pyqtgraph, numpy); the command is briefing-app.
 EOF
+
+# What dpkg --verify checks the installed files against.
+(cd "$STAGE" && find . -path ./DEBIAN -prune -o -type f -printf '%P\0' | LC_ALL=C sort -z \
+  | xargs -0 md5sum > DEBIAN/md5sums)
+chmod 0644 "$STAGE/DEBIAN/md5sums"
 
 mkdir -p "$ROOT/dist"
 rm -f "$DEB"

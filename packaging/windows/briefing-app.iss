@@ -2,7 +2,7 @@
 ; NOT RUN in this project's CI or by its developers yet: a recipe, written without a Windows
 ; machine. build.ps1 runs it after PyInstaller:
 ;
-;   ISCC.exe /DAppVersion=0.1.0 packaging\windows\briefing-app.iss
+;   ISCC.exe /DAppVersion=0.2.0 packaging\windows\briefing-app.iss
 ;
 ; It installs the PyInstaller one-folder bundle (packaging\build\dist\briefing-app), adds a
 ; Start-menu entry for the windowed Briefing.exe and an uninstaller. The console
