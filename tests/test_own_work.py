@@ -205,7 +205,7 @@ def test_search_leaves_out_trashed_sources_and_a_fresh_import_replaces_the_trash
 
 def test_a_broad_query_lists_passages_in_order_and_says_so(tmp_path: Path,
                                                             monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from briefing_app.store import own
+    from briefing_app.store import search as own
 
     ws, _ = open_workspace(tmp_path / "ws")
     src = ws.import_source(_wire(tmp_path))

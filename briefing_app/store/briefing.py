@@ -402,22 +402,17 @@ class BriefingStore:
         return Item(ref, rows[0]["title"], rows[0]["text"]) if rows else None
 
     def search(self, query: str, limit: int = 200) -> list[SearchHit]:
-        """Full-text search; any user text is safe (it is turned into quoted prefix terms)."""
+        """Full-text search of the briefing alone, best first; any user text is safe (it is
+        turned into quoted prefix terms). See ``search.py`` for the analyst's work too."""
+        from .search import bundled_hits
+
         match = fts_query(query)
-        if not match:
-            return []
-        rows = self._all(
-            "SELECT s.kind, s.item_id, s.source_id, s.start, s.end, s.title, "
-            "snippet(search_fts, 1, '\u2039', '\u203a', '\u2026', 12) AS snip "
-            "FROM search_fts JOIN search s ON s.rowid = search_fts.rowid "
-            "WHERE search_fts MATCH ? ORDER BY bm25(search_fts, 4.0, 1.0) LIMIT ?",
-            (match, limit),
-        )
-        return [
-            SearchHit(r["kind"], r["item_id"], r["title"], r["snip"] or "",
-                      r["source_id"] or "", r["start"] or 0, r["end"] or 0)
-            for r in rows
-        ]
+        return [hit for _score, hit in bundled_hits(self._conn, match, limit)] if match else []
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The read-only connection, for queries that span stores (``search.search``)."""
+        return self._conn
 
 
 def newest_fact(store: Any) -> str:

@@ -38,8 +38,6 @@ from ..text import check_date, split_passages
 
 MAX_FIELD_CHARS = 20_000
 MAX_PROVENANCE = 50
-#: Passage matches ranked by relevance at most; a broader query lists them in source order.
-RANK_AT_MOST = 2000
 
 
 class OwnProvenance(NamedTuple):
@@ -97,18 +95,6 @@ class OwnPassage(NamedTuple):
     start: int
     end: int
     role: str
-
-
-@dataclass
-class OwnHits:
-    """What ``search_own`` found: (kind, ref, source_id, start, end, title, snippet) rows, and
-    whether the query matched too many passages to rank them (``RANK_AT_MOST``)."""
-
-    rows: list[tuple[str, str, str, int, int, str, str]]
-    broad: bool
-    #: How many passages match in all, counted up to ``RANK_AT_MOST + 1`` (more than the
-    #: rows returned when ``passage_limit`` cut them).
-    passages_matched: int = 0
 
 
 class ReadLike(Protocol):
@@ -530,46 +516,7 @@ class OwnWork:
         return {r[0]: r[1] for r in self._conn.execute("SELECT target, grade FROM grades")}
 
     # -- search ---------------------------------------------------------------------------
-    def search_own(self: _Owner, fts_query: str, limit: int = 200,
-                   passage_limit: int | None = None) -> OwnHits:
-        """The own items, then the passages of imported sources, matching an FTS5 query
-        (already safe: built by the store's ``fts_query``), each best first.
 
-        Ranking costs time in proportion to the matches, so passages are ranked only when at
-        most ``RANK_AT_MOST`` match (a few milliseconds); a broader query (a prefix of two
-        letters over fifty long reports) gives its first passages in source order, and
-        ``OwnHits.broad`` says so, for the window to ask for more letters. Trashed items and
-        sources are not found. ``passage_limit`` returns fewer passages (and makes fewer
-        snippets) than ``limit``; ``OwnHits.passages_matched`` still counts them all."""
-        hits = OwnHits([], False)
-        if not fts_query:
-            return hits
-        try:
-            for r in self._conn.execute(
-                    "SELECT kind, ref, title, snippet(own_search, 6, '\u2039', '\u203a', "
-                    "'\u2026', 12) FROM own_search WHERE own_search MATCH ? "
-                    "ORDER BY rank LIMIT ?", (fts_query, limit)):
-                hits.rows.append((str(r[0]), str(r[1]), "", 0, 0, str(r[2] or ""),
-                                  str(r[3] or "")))
-            matches = self._conn.execute(
-                "SELECT count(*) FROM (SELECT rowid FROM own_passage_search WHERE "
-                "own_passage_search MATCH ? LIMIT ?)", (fts_query, RANK_AT_MOST + 1)
-            ).fetchone()[0]
-            hits.broad = matches > RANK_AT_MOST
-            hits.passages_matched = int(matches)
-            order = "" if hits.broad else "ORDER BY f.rank"
-            for r in self._conn.execute(
-                    "SELECT p.id, p.source_id, p.start, p.end, s.title, "
-                    "snippet(own_passage_search, 0, '\u2039', '\u203a', '\u2026', 12) "
-                    "FROM own_passage_search f JOIN own_passages p ON p.n = f.rowid "
-                    "JOIN own_sources s ON s.id = p.source_id "
-                    f"WHERE own_passage_search MATCH ? AND s.deleted_at IS NULL {order} "
-                    "LIMIT ?", (fts_query, limit if passage_limit is None else passage_limit)):
-                hits.rows.append(("passage", str(r[0]), str(r[1]), int(r[2]), int(r[3]),
-                                  str(r[4]), str(r[5] or "")))
-        except sqlite3.OperationalError:
-            return OwnHits([], False)
-        return hits
 
 
 def _purge_source(conn: sqlite3.Connection, source_id: str) -> None:

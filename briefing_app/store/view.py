@@ -31,7 +31,7 @@ from ..domain import (
     Source,
     is_own,
 )
-from .briefing import BriefingStore, fts_query
+from .briefing import BriefingStore
 from .own import OwnItem, OwnProvenance, OwnSource
 
 #: The timeline lane an own event without an actor goes in.
@@ -250,26 +250,18 @@ class BriefingView:
 
     def search(self, query: str, limit: int = 200,
                own_passage_limit: int | None = None) -> list[SearchHit]:
-        """The bundled hits, then the analyst's own items and sources (both by relevance).
+        """Every hit, bundled and own, items, passages and notes, best first (see
+        ``search.search``). ``own_passage_limit`` returns at most that many passages of
+        imported sources; ``search_more_passages`` then says how many more matched (counted
+        up to ``search.RANK_AT_MOST``), and ``search_broad`` whether there are more still."""
+        from .search import search
 
-        ``own_passage_limit`` returns at most that many passages of imported sources (a
-        window drawing only the first rows need not pay for the rest); ``search_more_passages``
-        then says how many more matched (counted up to ``own.RANK_AT_MOST``, and
-        ``search_broad`` says when there are more still)."""
-        hits = self.store.search(query, limit)
         ws = self.workspace
-        self.search_broad = False
-        self.search_more_passages = 0
-        if ws is None:
-            return hits
-        own = ws.search_own(fts_query(query), limit, own_passage_limit)
-        self.search_broad = own.broad
-        returned = sum(1 for r in own.rows if r[0] == "passage")
-        if own_passage_limit is not None:
-            self.search_more_passages = max(0, own.passages_matched - returned)
-        for kind, ref, source_id, start, end, title, snippet in own.rows:
-            hits.append(SearchHit(kind, ref, title, snippet, source_id, start, end))
-        return hits
+        found = search(self.store.connection, ws.connection if ws is not None else None,
+                       query, limit, own_passage_limit)
+        self.search_broad = found.broad
+        self.search_more_passages = found.more_passages if own_passage_limit is not None else 0
+        return found.hits
 
     # -- checks the workspace cannot make ---------------------------------------------------
     def check_provenance(self, provenance: Sequence[OwnProvenance]) -> None:

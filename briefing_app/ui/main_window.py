@@ -349,6 +349,8 @@ class MainWindow(QMainWindow):
             self.search_results = SearchResults(self.session, self)
             self.search_results.hide()
             self.search_results.closed.connect(self.search_field.setFocus)
+            self.search_results.updated.connect(self._search_updated)
+            self.search_results.noteRequested.connect(self.open_note)
         return self.search_results
 
     def _place_search_panel(self) -> None:
@@ -367,26 +369,58 @@ class MainWindow(QMainWindow):
             return
         panel = self._ensure_search_panel()
         if not text:
-            panel.run("")
+            panel.request("")
             panel.hide()
             self.status.setText("")
             return
         if len(text) < MIN_QUERY:
             # One letter matches most of the briefing: wait for the next one.
-            panel.run("")
+            panel.request("")
             panel.message.setText("Type at least two letters to search.")
+            self._place_search_panel()
+            panel.show()
         else:
-            panel.run(text)
-            self.status.setText(panel.summary())
+            # The query runs on the search thread; the panel shows up with its results
+            # (``_search_updated``), so a keystroke never waits for it.
+            panel.request(text)
+
+    def _search_updated(self) -> None:
+        panel = self.search_results
+        if panel is None or not self.search_field.text().strip():
+            return
+        if panel.hits or panel.message.text():
+            self.status.setText(panel.summary() if panel.hits else panel.message.text())
         self._place_search_panel()
         panel.show()
 
     def _search_return(self) -> None:
         self._search_timer.stop()
-        self._run_search()
-        if self.search_results is not None and len(self.search_field.text().strip()) >= \
-                MIN_QUERY:
-            self.search_results.open_first()
+        text = self.search_field.text().strip()
+        if len(text) < MIN_QUERY:
+            self._run_search()
+            return
+        panel = self._ensure_search_panel()
+        panel.run(text)  # Enter opens the best hit of what is typed now: wait for it
+        panel.open_first()
+
+    def open_note(self, note_id: str) -> None:
+        """A note found by search: open what it annotates (the item, or the passage in the
+        reader); a note whose target is gone is shown in All notes."""
+        from ..store.anchoring import place_notes
+
+        ws = self.session.workspace
+        note = ws.note(note_id) if ws is not None else None
+        if note is None or note.deleted_at:
+            return
+        placement = place_notes(self.session.store, [note])[0]
+        first = " ".join(note.body.split())[:80]
+        if placement.anchored:
+            self.open_placement(placement)
+            self.status.setText(f"Your note: \u201c{first}\u201d")
+        else:
+            self.show_all_notes()
+            self.status.setText(f"Your note \u201c{first}\u201d is on something no longer "
+                                "in the briefing: it is listed in All notes.")
 
     def _search_key(self, key: int) -> bool:
         """Down moves into the results, Escape closes them (keys typed in the field)."""
@@ -536,6 +570,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self._search_timer.stop()
+        if self.search_results is not None:
+            self.search_results.runner.wait()  # a query running ends before the window
         self.session.commit_edits()
         self.save_settings()
         super().closeEvent(event)

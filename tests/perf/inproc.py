@@ -188,6 +188,11 @@ def main() -> int:
                         window._run_search()  # what the typing timer calls
                         results = getattr(window, "search_results", None)
                         if results is not None:
+                            # The query runs on the search thread: timed until its results
+                            # are on screen (the GUI thread's share is in own_sources.py).
+                            while results.busy():
+                                app.processEvents()
+                                time.sleep(0.0002)
                             until_painted(app, results.tree.viewport())
                         else:  # nothing shown for this query
                             settle(app, 1)

@@ -11,9 +11,10 @@ Not a test (pytest never collects it): run it by hand on a quiet machine.
    ``Workspace.import_source`` (passages and search index). Median of ``--runs``; target 10 s.
 2. Search: a workspace holding ``--sources`` such sources (the same pages, each with its own
    title and a different file hash) is opened in the real window; every prefix of a few words
-   is typed into its search field and timed until the results dock has repainted (as
-   tests/perf/inproc.py times the shipped briefing), and the store's query alone beside it.
-   Target: the slowest keystroke within 20 ms.
+   is typed into its search field; the query runs on the window's search thread, so what
+   is timed is the GUI thread's work per keystroke (starting the query, then filling and
+   repainting the results panel when they come), with the time until the results are shown
+   and the store's query alone beside it. Target: the slowest keystroke within 20 ms.
 
 Each line printed gives the measured value, the target and their ratio (measured / target; at
 most 1.00 meets it).
@@ -123,17 +124,22 @@ def fill_sources(pdf: Path, n: int, folder: Path) -> Path:
     return folder
 
 
-def time_search(workspace: Path) -> list[tuple[str, float, float, int]]:
-    """(query, window ms until repainted, store ms, hits) for every prefix typed."""
+def time_search(workspace: Path) -> list[tuple[str, float, float, float, int]]:
+    """For every prefix typed: (query, GUI ms, ms until the results are shown, store ms,
+    hits). GUI ms is the time the GUI thread is busy for the keystroke, which a user feels
+    as typing that lags: starting the query (it runs on the search thread) plus, when the
+    results come, filling the panel and repainting it. The store's query alone is timed
+    beside it."""
     sys.path.insert(0, str(Path(__file__).parent))
     from inproc import settle, until_painted  # type: ignore[import-not-found]
 
     from briefing_app.paths import bundled_database
     from briefing_app.store.briefing import BriefingStore
-    from briefing_app.ui.app import make_application
+    from briefing_app.ui.app import make_application, use_scratch_profile
     from briefing_app.ui.main_window import MainWindow
 
     app = make_application()
+    use_scratch_profile(workspace / "settings")  # never the user's settings
     window = MainWindow(BriefingStore(bundled_database()), workspace)
     window.show()
     settle(app)
@@ -141,6 +147,17 @@ def time_search(workspace: Path) -> list[tuple[str, float, float, int]]:
     settle(app, 20)
     view = window.session.store
     field = window.search_field
+    panel = window._ensure_search_panel()
+    shown: list[float] = []
+    show_results = panel.show_results
+
+    def timed_show(*args):  # type: ignore[no-untyped-def]
+        t = time.perf_counter()
+        show_results(*args)
+        until_painted(app, panel.tree.viewport())
+        shown.append((time.perf_counter() - t) * 1000)
+
+    panel.show_results = timed_show  # type: ignore[method-assign]
     rows = []
     for word in QUERIES:
         for k in range(1, len(word) + 1):
@@ -150,17 +167,18 @@ def time_search(workspace: Path) -> list[tuple[str, float, float, int]]:
             field.blockSignals(True)
             field.setText(text)
             field.blockSignals(False)
+            shown.clear()
             t = time.perf_counter()
-            window._run_search()
-            results = getattr(window, "search_results", None)
-            if results is not None:
-                until_painted(app, results.tree.viewport())
-            else:
-                settle(app, 1)
-            ms = (time.perf_counter() - t) * 1000
+            window._run_search()  # what the typing pause calls
+            dispatch = (time.perf_counter() - t) * 1000
+            while panel.busy():
+                app.processEvents()
+                time.sleep(0.0005)
+            latency = (time.perf_counter() - t) * 1000
             t = time.perf_counter()
             hits = len(view.search(text))
-            rows.append((text, ms, (time.perf_counter() - t) * 1000, hits))
+            store_ms = (time.perf_counter() - t) * 1000
+            rows.append((text, dispatch + sum(shown), latency, store_ms, hits))
     window.close()
     return rows
 
@@ -191,12 +209,17 @@ def main() -> int:
               f"{time.perf_counter() - t:.1f} s")
         rows = time_search(Path(tmp))
     slow = max(rows, key=lambda r: r[1])
-    print(f"search as you type, {len(rows)} queries over {args.sources} sources: slowest "
-          f"{slow[1]:.1f} ms (\u201c{slow[0]}\u201d, {slow[3]} hits; store query "
-          f"{slow[2]:.1f} ms), median {statistics.median(r[1] for r in rows):.1f} ms; "
-          f"target {SEARCH_TARGET_MS:.0f} ms; ratio {slow[1] / SEARCH_TARGET_MS:.2f}")
-    for text, ms, store_ms, hits in rows:
-        print(f"  {text!r:>20}: {ms:6.1f} ms window, {store_ms:6.1f} ms store, {hits} hits")
+    late = max(rows, key=lambda r: r[2])
+    print(f"search as you type, {len(rows)} queries over {args.sources} sources: the GUI "
+          f"thread's slowest keystroke {slow[1]:.1f} ms (\u201c{slow[0]}\u201d, {slow[4]} hits), "
+          f"median {statistics.median(r[1] for r in rows):.1f} ms; target "
+          f"{SEARCH_TARGET_MS:.0f} ms; ratio {slow[1] / SEARCH_TARGET_MS:.2f}")
+    print(f"  results shown after {statistics.median(r[2] for r in rows):.1f} ms (median), "
+          f"{late[2]:.1f} ms at most (\u201c{late[0]}\u201d; the store's query alone "
+          f"{late[3]:.1f} ms)")
+    for text, ms, latency, store_ms, hits in rows:
+        print(f"  {text!r:>20}: {ms:6.1f} ms GUI, {latency:6.1f} ms until shown, "
+              f"{store_ms:6.1f} ms store, {hits} hits")
     return 0
 
 

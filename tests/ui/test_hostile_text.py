@@ -19,6 +19,8 @@ from briefing_app.ui.models import RiskChecklistModel as M
 from briefing_app.ui.notes import NoteDialog
 from briefing_app.ui.session import Change
 
+from .searching import search
+
 
 @pytest.fixture
 def hostile(tmp_path: Path) -> str:
@@ -88,9 +90,9 @@ def test_note_text_is_literal_in_every_tooltip_and_label(window: MainWindow, qtb
                          hostile)
 
 
-def test_a_hostile_query_is_echoed_literally(window: MainWindow, hostile: str) -> None:
-    window.search_field.setText(hostile)
-    window._run_search()
+def test_a_hostile_query_is_echoed_literally(window: MainWindow, hostile: str,
+                                             qtbot) -> None:  # type: ignore[no-untyped-def]
+    search(window, qtbot, hostile)
     message = window.search_results.message
     assert message.textFormat() == Qt.TextFormat.PlainText
     assert hostile.strip() in message.text() or "Type at least" in message.text()

@@ -22,9 +22,11 @@ from briefing_app.ui.commands import AddOwnItem, DeleteOwnItem
 from briefing_app.ui.import_source import ProgressDialog, SourceDetailsDialog
 from briefing_app.ui.main_window import MainWindow
 from briefing_app.ui.models import OWN_MARK
+from briefing_app.ui.search import split_marks
 from briefing_app.ui.sources_tab import BUNDLED_TIP, SourcesModel, SourcesTab
 
 from .dialogs import Modals
+from .searching import search
 
 MEMO = ("Gwadar desk memo\n\n"
         "The chromite convoy left Muslim Bagh at dawn \U0001f69a under escort.\n\n"
@@ -232,7 +234,7 @@ def test_a_scanned_pdf_is_refused_in_words_and_nothing_is_stored(
 
 
 def test_the_same_file_twice_is_refused_and_stored_once(
-        window: MainWindow, modals: Modals, monkeypatch, tmp_path: Path) -> None:
+        window: MainWindow, qtbot, modals: Modals, monkeypatch, tmp_path: Path) -> None:
     path = tmp_path / "memo.txt"
     path.write_text(MEMO, "utf-8")
     _import(window, modals, monkeypatch, path, title="Desk memo, March")
@@ -421,7 +423,7 @@ def test_edit_details_checks_them_and_undo_redo(window: MainWindow, modals: Moda
 
 
 def test_grade_a_source_and_a_citation_with_undo_and_see_it_shown(
-        window: MainWindow, modals: Modals, monkeypatch, tmp_path: Path) -> None:
+        window: MainWindow, qtbot, modals: Modals, monkeypatch, tmp_path: Path) -> None:
     path = tmp_path / "memo.txt"
     path.write_text(MEMO, "utf-8")
     sid = _import(window, modals, monkeypatch, path)
@@ -437,12 +439,11 @@ def test_grade_a_source_and_a_citation_with_undo_and_see_it_shown(
     assert _display(tab, sid, SourcesModel.COL_GRADE) == "B"
     assert "reliability B (usually reliable)" in tab.heading.text()
     # ...and next to the source's words in search results.
-    window.search_field.setText("chromite convoy")
-    window._run_search()
+    search(window, qtbot, "chromite convoy")
     results = window.search_results
     assert results is not None
     hit = next(h for h in results.hits if h.kind == "passage" and h.source_id == sid)
-    assert results.hit_text(hit).startswith(f"{OWN_MARK} [B] ")
+    assert results.hit_text(hit).startswith(f"{OWN_MARK} Passage of your source: [B] ")
     assert "Reliability of the source: B (usually reliable)" in results.hit_tooltip(hit)
     results.hide()
 
@@ -610,7 +611,9 @@ def test_search_finds_the_imported_words_and_opens_them_in_the_reader(
     [hit] = [h for h in results.hits if h.kind == "passage"]
     assert hit.source_id == sid
     assert results.hit_text(hit).startswith(OWN_MARK)
-    assert "\u2039concentrate\u203a" in results.hit_text(hit)
+    assert "\u2039concentrate\u203a" in hit.snippet  # the matching words, shown in bold
+    assert ("concentrate", True) in split_marks(hit.snippet)
+    assert "concentrate" in results.hit_text(hit)  # what a screen reader reads: plain
     assert "your source \u201cGwadar desk memo\u201d" in results.hit_tooltip(hit)
     results.open_hit(hit)
     tab = _sources(window)
@@ -624,25 +627,22 @@ def test_search_finds_the_imported_words_and_opens_them_in_the_reader(
 
 
 def test_a_broad_search_draws_the_first_rows_and_counts_the_rest(
-        window: MainWindow, modals: Modals, monkeypatch, tmp_path: Path) -> None:
-    """Every keystroke stays quick however many passages match: a group draws its first
-    rows and says how many more there are (its heading counts them all)."""
-    from briefing_app.ui.search import SHOWN_PER_GROUP
+        window: MainWindow, qtbot, modals: Modals, monkeypatch, tmp_path: Path) -> None:
+    """Every keystroke stays quick however many passages match: the first passages are
+    drawn, and a last row says how many more there are (the summary counts them all)."""
+    from briefing_app.ui.search import PASSAGES_ASKED
 
     path = tmp_path / "long.txt"
     path.write_text("\n\n".join(f"Antimony shipment {n} left the Chagai depot."
                                 for n in range(1, 81)), "utf-8")
     _import(window, modals, monkeypatch, path)
-    window.search_field.setText("antimony shipment")
-    window._run_search()
-    results = window.search_results
+    results = search(window, qtbot, "antimony shipment")
     assert results is not None
+    assert len([h for h in results.hits if h.kind == "passage"]) == PASSAGES_ASKED
     model = results.model
-    group = next(model.item(r) for r in range(model.rowCount())
-                 if "(80)" in model.item(r).text())
-    assert group.rowCount() == SHOWN_PER_GROUP + 1
-    last = group.child(SHOWN_PER_GROUP)
-    assert last.text() == (f"\u2026 and {80 - SHOWN_PER_GROUP} more: type more words to "
+    assert model.rowCount() == len(results.hits) + 1
+    last = model.index(model.rowCount() - 1, 0)
+    assert last.data() == (f"\u2026 and {80 - PASSAGES_ASKED} more: type more words to "
                            "narrow the search")
-    assert not last.isSelectable()
+    assert not model.flags(last) & Qt.ItemFlag.ItemIsSelectable
     assert window.status.text().startswith("87 results")  # all counted, not only those drawn

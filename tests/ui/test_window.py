@@ -14,6 +14,8 @@ from briefing_app.domain import ItemRef
 from briefing_app.store.briefing import BriefingStore
 from briefing_app.ui.main_window import TABS, MainWindow
 
+from .searching import search
+
 
 def _detail_text(window: MainWindow) -> str:
     return window.detail.browser.toPlainText()
@@ -204,17 +206,15 @@ def test_search_passage_opens_reader(window: MainWindow, qtbot) -> None:
 @pytest.mark.parametrize("query", ['"', "AND", "*", "(", 'NEAR("', "OR OR", "title:", "\u00a0",
                                    "''", "-", "^", "a" * 500])
 def test_malformed_search_never_errors(window: MainWindow, qtbot, query: str) -> None:
-    window.search_field.setText(query)
-    window._run_search()
+    search(window, qtbot, query)
     if not query.strip():  # nothing to search: the results stay out of the way
         assert window.search_results is None or not window.search_results.isVisible()
     else:
         assert window.search_results.message.text() != "" or window.search_results.hits
 
 
-def test_no_results_says_so(window: MainWindow) -> None:
-    window.search_field.setText("zzzzqqq")
-    window._run_search()
+def test_no_results_says_so(window: MainWindow, qtbot) -> None:
+    search(window, qtbot, "zzzzqqq")
     assert "Nothing matches" in window.search_results.message.text()
 
 
@@ -354,7 +354,7 @@ def test_search_panel_keys_and_layout(window: MainWindow, qtbot) -> None:
     assert window.session.current is not None
     # Moving on elsewhere closes the results.
     window.search_field.setFocus()
-    window._run_search()
+    search(window, qtbot, window.search_field.text())
     assert window.search_results.isVisible()
     window.tab("overview").browser.setFocus()
     qtbot.waitUntil(lambda: not window.search_results.isVisible())
