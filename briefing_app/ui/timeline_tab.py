@@ -13,14 +13,21 @@ import datetime as dt
 from functools import cache
 
 import pyqtgraph as pg
-from PySide6.QtCore import QDate, QItemSelectionModel, Qt, Signal
-from PySide6.QtGui import QColor, QKeySequence, QPalette, QShortcut
+from PySide6.QtCore import QDate, QItemSelectionModel, QRegularExpression, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFontMetrics,
+    QKeySequence,
+    QPalette,
+    QRegularExpressionValidator,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -36,7 +43,31 @@ from .session import Change, Session
 from .views import row_table
 
 DAY = 86400.0
-MIN_DATE = QDate(1900, 1, 1)
+#: What the date filters take: a year, a year and month, or a day, as ISO dates are written.
+TYPED_DATE = r"\d{0,4}(-(\d{0,2}(-\d{0,2})?)?)?"
+_WHOLE_DATE = QRegularExpression(r"^(\d{4})(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?$")
+#: Event labels drawn on the chart at most (more would be unreadable and slow a frame).
+MAX_LABELS = 60
+
+
+def typed_period(text: str) -> tuple[str, str] | None:
+    """The first and last day (ISO) a typed year, month or day stands for; ("", "") for
+    nothing typed; None for text that is not such a date (or no such day)."""
+    text = text.strip()
+    if not text:
+        return "", ""
+    m = _WHOLE_DATE.match(text)
+    if not m.hasMatch():
+        return None
+    year, month, day = int(m.captured(1)), m.captured(2), m.captured(3)
+    if day:
+        if not QDate(year, int(month), int(day)).isValid():
+            return None
+        return text, text
+    if month:
+        last = calendar.monthrange(year, int(month))[1]
+        return f"{year:04d}-{month}-01", f"{year:04d}-{month}-{last:02d}"
+    return f"{year:04d}-01-01", f"{year:04d}-12-31"
 
 
 def _ts(year: int, month: int, day: int, end_of_day: bool = False) -> float:
@@ -118,7 +149,9 @@ class TimelineChart(pg.PlotWidget):
                                             QColor(v).blue(), 150)
                               for c, v in CATEGORY_COLOURS.items()}
         self._fallback = "diplomacy"
-        self._scatter = pg.ScatterPlotItem(size=12, hoverable=True, tip=None)
+        # Hovering a point shows its event (the scatter is above the era bands, so its tip
+        # wins over theirs); a bar's event is in the bar's own tooltip.
+        self._scatter = pg.ScatterPlotItem(size=12, hoverable=True, tip=self._point_tip)
         self._scatter.sigClicked.connect(self._on_points)
         self._scatter.setZValue(10)
         item.addItem(self._scatter)
@@ -133,8 +166,22 @@ class TimelineChart(pg.PlotWidget):
         self._lane_index: dict[str, int] = {}
         self._span_categories: list[str] = []
         self._span_own: list[bool] = []
+        self._event_labels: list[pg.TextItem] = []
+        self._by_id: dict[str, Event] = {}
+        self._label_timer = QTimer(self)
+        self._label_timer.setSingleShot(True)
+        self._label_timer.setInterval(60)
+        self._label_timer.timeout.connect(self._draw_labels)
+        self._selected = ""
+        self._label_colour = fg
+        self._label_fill = pg.mkBrush(pal.color(QPalette.ColorRole.Base))
         self.set_lanes(lanes)
-        item.getViewBox().sigXRangeChanged.connect(lambda *_a: self._draw_spans())
+        item.getViewBox().sigXRangeChanged.connect(lambda *_a: self._on_range())
+
+    def _on_range(self) -> None:
+        self._draw_spans()
+        # Labels once the view rests: redrawn on every frame of a pan they would slow it.
+        self._label_timer.start()
 
     def set_lanes(self, lanes: list[tuple[str, str]]) -> None:
         """The lanes drawn (an own actor or the analyst's own lane may come and go)."""
@@ -160,6 +207,7 @@ class TimelineChart(pg.PlotWidget):
             item.removeItem(self._span_item)
             self._span_item = None
         self._events = events
+        self._by_id = {e.id: e for e in events}
 
         today = dt.datetime.now(dt.UTC).timestamp()
         text_colour = self.getAxis("left").textPen().color()
@@ -202,6 +250,7 @@ class TimelineChart(pg.PlotWidget):
         self._scatter.setData(x=xs, y=ys, data=ids, brush=brushes, pen=pens, symbol=symbols)
         self._show_own_legend(any(e.own for e in events))
         self._draw_spans()
+        self._draw_labels()
 
     def _show_own_legend(self, show: bool) -> None:
         if show and not self._own_in_legend:
@@ -257,9 +306,62 @@ class TimelineChart(pg.PlotWidget):
         shift = (x1 - x0) * fraction
         vb.setXRange(x0 + shift, x1 + shift, padding=0)
 
+    def _point_tip(self, x: float, y: float, data: object) -> str:
+        event = self._by_id.get(str(data))
+        if event is None:
+            return ""
+        return f"{event.title}\n{event.date.label()}" + (
+            f"\n{OWN_MARK} the analyst's own" if event.own else "")
+
+    def _draw_labels(self) -> None:
+        """Event titles beside their marks where they fit: in each lane, left to right, a
+        title is drawn if it clears the one before it (cut to a few words); the selected
+        event's title always is. Others show on hover and in the list."""
+        item = self.getPlotItem()
+        for label in self._event_labels:
+            item.removeItem(label)
+        self._event_labels = []
+        vb = item.getViewBox()
+        (x0, x1), _ = vb.viewRange()
+        width = max(1.0, vb.width())
+        per_pixel = (x1 - x0) / width
+        if per_pixel <= 0:
+            return
+        metrics = QFontMetrics(self.font())
+        selected = self._selected
+        placed_until: dict[str, float] = {}
+        drawn = 0
+        in_view = sorted((e for e in self._events if x0 <= event_x(e) <= x1),
+                         key=lambda e: (e.id != selected, event_x(e)))
+        for e in in_view:
+            if drawn >= MAX_LABELS and e.id != selected:
+                break
+            x = event_x(e)
+            text = metrics.elidedText(e.title, Qt.TextElideMode.ElideRight, 170)
+            span = (metrics.horizontalAdvance(text) + 14) * per_pixel
+            # Right of the mark, or left of it where the view ends first.
+            left = x + span > x1
+            start, end = (x - span, x) if left else (x, x + span)
+            if e.id != selected and placed_until.get(e.lane, -1e18) > start:
+                continue
+            label = pg.TextItem(text, color=self._label_colour, anchor=(1.0 if left else 0, 1.0),
+                                fill=self._label_fill if e.id == selected else None)
+            label.setPos(x + (-6 if left else 6) * per_pixel, self.y_of(e.lane) + 0.08)
+            label.setZValue(15 if e.id == selected else 8)
+            item.addItem(label)
+            self._event_labels.append(label)
+            placed_until[e.lane] = max(placed_until.get(e.lane, -1e18), end)
+            drawn += 1
+
+    def labels_shown(self) -> list[str]:
+        """The event titles drawn on the chart now (for tests)."""
+        return [label.textItem.toPlainText() for label in self._event_labels]
+
     def mark(self, event: Event | None) -> None:
+        self._selected = event.id if event is not None else ""
         if event is None:
             self._marker.setData([])
+            self._draw_labels()
             return
         x, y = event_x(event), self.y_of(event.lane)
         self._marker.setData([{"pos": (x, y)}])
@@ -268,6 +370,7 @@ class TimelineChart(pg.PlotWidget):
         if not x0 <= x <= x1:
             half = (x1 - x0) / 2
             vb.setXRange(x - half, x + half, padding=0)
+        self._draw_labels()
 
     def _on_points(self, _item, points, _ev=None) -> None:  # type: ignore[no-untyped-def]
         if len(points):
@@ -320,8 +423,8 @@ class TimelineTab(QWidget):
         self.category_filter.setObjectName("categoryFilter")
         self.category_filter.setAccessibleName("Filter events by category")
         self._fill_filters()
-        self.date_from = self._date_edit("dateFrom", "Events from")
-        self.date_to = self._date_edit("dateTo", "Events until")
+        self.date_from = self._date_field("dateFrom", "Events from", first=True)
+        self.date_to = self._date_field("dateTo", "Events until", first=False)
         self.fit_button = QPushButton("&Fit all", self)
         self.fit_button.setObjectName("fitAll")
         self.fit_button.setToolTip("Show every event (Ctrl+0)")
@@ -335,9 +438,9 @@ class TimelineTab(QWidget):
         self.edit_button = self.own_actions.button("edit", "Ed&it\u2026", "editOwnEvent")
         self.delete_button = self.own_actions.button("delete", "De&lete", "deleteOwnEvent")
         for w in (self.actor_filter, self.category_filter):
-            w.currentIndexChanged.connect(self._apply_filters)
+            w.currentIndexChanged.connect(lambda _i: self._apply_filters(refit=True))
         for d in (self.date_from, self.date_to):
-            d.dateChanged.connect(self._apply_filters)
+            d.textChanged.connect(lambda _t: self._apply_filters(refit=True))
 
         filters = QHBoxLayout()
         for text, w in (("&Actor:", self.actor_filter), ("Cate&gory:", self.category_filter),
@@ -430,33 +533,60 @@ class TimelineTab(QWidget):
         if change.kind == "own":
             self.reload()
 
-    def _date_edit(self, name: str, accessible: str) -> QDateEdit:
-        edit = QDateEdit(self)
+    def _date_field(self, name: str, accessible: str, first: bool) -> QLineEdit:
+        """A date filter that takes what a user types: a year, a year-month or a day, with
+        the data's own first or last year as the hint."""
+        edit = QLineEdit(self)
         edit.setObjectName(name)
         edit.setAccessibleName(accessible)
-        edit.setCalendarPopup(True)
-        edit.setDisplayFormat("yyyy-MM-dd")
-        edit.setMinimumDate(MIN_DATE)
-        edit.setSpecialValueText("any")
-        edit.setDate(MIN_DATE)
+        edit.setClearButtonEnabled(True)
+        edit.setValidator(QRegularExpressionValidator(QRegularExpression(TYPED_DATE), edit))
+        edit.setMaximumWidth(130)
+        edit.setToolTip("A year (2015), a month (2015-06) or a day (2015-06-30); empty for "
+                        "any date")
+        self._date_hint(edit, first)
         return edit
 
-    @staticmethod
-    def _iso(edit: QDateEdit) -> str:
-        d = edit.date()
-        return "" if d == MIN_DATE else d.toString("yyyy-MM-dd")
+    def _date_hint(self, edit: QLineEdit, first: bool) -> None:
+        years = sorted(e.date.iso[:4] for e in self.events)
+        hint = (years[0] if first else years[-1]) if years else ""
+        edit.setPlaceholderText(f"any ({'from' if first else 'to'} {hint})" if hint else "any")
 
-    def _apply_filters(self) -> None:
+    def _apply_filters(self, refit: bool = False) -> None:
+        """Filter the list and the chart; with ``refit`` (the user changed a filter), fit the
+        chart to the events left. A date that is not one yet leaves the filters as they were
+        and says what is wrong."""
+        start, end = typed_period(self.date_from.text()), typed_period(self.date_to.text())
+        for edit, ok in ((self.date_from, start is not None), (self.date_to, end is not None)):
+            edit.setStyleSheet("" if ok else "QLineEdit { border: 2px solid #c0392b; }")
+        if start is None or end is None:
+            wrong = self.date_from.text() if start is None else self.date_to.text()
+            self.count_label.setText(f"\u201c{wrong.strip()}\u201d is not a date yet: type "
+                                     "a year, a year-month or a day")
+            return
         self.proxy.set_filters(self.actor_filter.currentData() or "",
-                               self.category_filter.currentData() or "",
-                               self._iso(self.date_from), self._iso(self.date_to))
+                               self.category_filter.currentData() or "", start[0], end[1])
         shown = [e for e in self.events if self.proxy.accepts(e)]
         self.chart.set_content(shown, self.eras)
+        if refit:
+            self.chart.fit_all()
         n = len(shown)
-        self.count_label.setText(f"{n} of {len(self.events)} events")
+        self.count_label.setText(f"{n} of {len(self.events)} events"
+                                 + ("" if n else ": none match the filters"))
         current = self._current
         if current is not None and not any(e.id == current.id for e in shown):
             self.chart.mark(None)
+
+    def clear_filters(self) -> None:
+        for combo in (self.actor_filter, self.category_filter):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(0)
+            combo.blockSignals(False)
+        for edit in (self.date_from, self.date_to):
+            edit.blockSignals(True)
+            edit.clear()
+            edit.blockSignals(False)
+        self._apply_filters()
 
     def _on_row(self, index) -> None:  # type: ignore[no-untyped-def]
         if not index.isValid():
@@ -494,16 +624,18 @@ class TimelineTab(QWidget):
         if row < 0:
             return
         index = self.proxy.mapFromSource(self.model.index(row, 0))
+        revealed = ""
         if not index.isValid():  # filtered out: clear the filters so it can be shown
-            self.actor_filter.setCurrentIndex(0)
-            self.category_filter.setCurrentIndex(0)
-            self.date_from.setDate(MIN_DATE)
-            self.date_to.setDate(MIN_DATE)
+            self.clear_filters()
             index = self.proxy.mapFromSource(self.model.index(row, 0))
+            revealed = self.model.row_object(row).title
         self.list.selectionModel().setCurrentIndex(
             index, QItemSelectionModel.SelectionFlag.ClearAndSelect
             | QItemSelectionModel.SelectionFlag.Rows)
         self.list.scrollTo(index)
+        if revealed:  # said where the filters were, not changed silently
+            self.count_label.setText(f"Filters cleared to show \u201c{revealed}\u201d "
+                                     f"({len(self.events)} events)")
 
     def note_views(self) -> list[QWidget]:
         """Views whose context menu offers "Add note" for the selection."""

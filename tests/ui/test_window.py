@@ -138,10 +138,9 @@ def test_timeline_filters_apply_to_list_and_chart(window: MainWindow,
     assert 0 < n < len(store.events())
     assert all(tab.proxy.index(r, 3).data() == "security" for r in range(n))
     assert len(tab.chart._events) == n
-    from PySide6.QtCore import QDate
     tab.category_filter.setCurrentIndex(0)
-    tab.date_from.setDate(QDate(2025, 9, 1))
-    tab.date_to.setDate(QDate(2025, 9, 30))
+    tab.date_from.setText("2025-09-01")
+    tab.date_to.setText("2025-09-30")
     titles = [tab.proxy.index(r, 2).data() for r in range(tab.proxy.rowCount())]
     expected = [e.title for e in store.events() if e.date.iso.startswith("2025-09")]
     assert sorted(titles) == sorted(expected) and titles
