@@ -10,7 +10,7 @@ from collections.abc import Collection, Sequence
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPalette
-from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 
 from ..domain import Figure
 from ..export.charts_svg import SERIES_COLOURS
@@ -119,17 +119,26 @@ def _score_colour(score: int) -> QColor:
 
 
 class RiskHeatMap(QWidget):
-    """A 5x5 likelihood x impact grid placing each risk by number; click a cell to filter."""
+    """A 5x5 likelihood x impact grid placing each risk by number; click a cell, or move to
+    it with the arrow keys and press Enter, to filter the checklist by it."""
 
     cellClicked = Signal(int, int)  # noqa: N815  likelihood, impact
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
+        # The title is a label that wraps above the plot: as the plot's own title its width
+        # set the plot's minimum, and a narrow pane clipped the impact-5 column.
+        self.title = QLabel(self)
+        self.title.setWordWrap(True)
+        self.title.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.plot = themed_plot(self)
         self.plot.setAccessibleName("Heat map of risks by likelihood and impact")
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.hideButtons()
+        self.plot.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the map itself takes the keys
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAccessibleName("Heat map of risks by likelihood and impact")
         item = self.plot.getPlotItem()
         self._own_title = False
         self._set_title(False)
@@ -157,20 +166,69 @@ class RiskHeatMap(QWidget):
                                         pen=pg.mkPen("#000000", width=3))
         self._outline.setVisible(False)
         item.addItem(self._outline)
+        # The keyboard's cell: a dashed frame in the text colour while the map has focus.
+        self.cursor_cell = (3, 3)
+        self._cursor = pg.BarGraphItem(
+            x0=[0], x1=[0], y0=[0], y1=[0], brush=None,
+            pen=pg.mkPen(self.palette().color(QPalette.ColorRole.Text), width=2,
+                         style=Qt.PenStyle.DashLine))
+        self._cursor.setZValue(30)
+        self._cursor.setVisible(False)
+        item.addItem(self._cursor)
         self.placements: dict[tuple[int, int], list[int]] = {}
         self.plot.scene().sigMouseClicked.connect(self._on_click)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.plot)
-        self.setMinimumSize(260, 260)
+        layout.setSpacing(2)
+        layout.addWidget(self.title)
+        layout.addWidget(self.plot, 1)
+        self.setMinimumSize(240, 240)
+        self._move_cursor(0, 0)
 
     def _set_title(self, own: bool) -> None:
         """The title explains the pencil mark once there are own risks to mark."""
         text = "Likelihood \u00d7 impact (your values; numbers are risk rows"
         text += "; \u270e your own risks)" if own else ")"
-        self.plot.getPlotItem().setTitle(
-            text, color=self.palette().color(QPalette.ColorRole.Text).name())
+        self.title.setText(text)
         self._own_title = own
+
+    # -- keyboard ---------------------------------------------------------------------------
+    def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        moves = {Qt.Key.Key_Left: (0, -1), Qt.Key.Key_Right: (0, 1),
+                 Qt.Key.Key_Up: (1, 0), Qt.Key.Key_Down: (-1, 0)}
+        key = event.key()
+        if key in moves:
+            self._move_cursor(*moves[key])
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            self.cellClicked.emit(*self.cursor_cell)
+        else:
+            super().keyPressEvent(event)
+
+    def _move_cursor(self, d_likelihood: int, d_impact: int) -> None:
+        likelihood = max(1, min(5, self.cursor_cell[0] + d_likelihood))
+        impact = max(1, min(5, self.cursor_cell[1] + d_impact))
+        self.cursor_cell = (likelihood, impact)
+        self._cursor.setOpts(x0=[impact - 0.42], x1=[impact + 0.42], y0=[likelihood - 0.42],
+                             y1=[likelihood + 0.42])
+        self._describe()
+
+    def _describe(self) -> None:
+        """What a screen reader says of the keyboard's cell."""
+        likelihood, impact = self.cursor_cell
+        numbers = self.placements.get(self.cursor_cell, [])
+        risks = (f"risk{'s' if len(numbers) > 1 else ''} {cell_label(numbers)}" if numbers
+                 else "no risks")
+        self.setAccessibleDescription(
+            f"Likelihood {likelihood}, impact {impact}: {risks}. Arrow keys move, Enter "
+            "filters the checklist by this cell.")
+
+    def focusInEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        self._cursor.setVisible(True)
+        super().focusInEvent(event)
+
+    def focusOutEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        self._cursor.setVisible(False)
+        super().focusOutEvent(event)
 
     def set_risks(self, placed: Sequence[tuple[int, int, int]],
                   own: Collection[int] = ()) -> None:
@@ -195,6 +253,7 @@ class RiskHeatMap(QWidget):
             label.setPos(impact, likelihood)
             item.addItem(label)
             self._labels.append(label)
+        self._describe()
 
     def set_selected_cell(self, cell: tuple[int, int] | None) -> None:
         if cell is None:

@@ -232,6 +232,16 @@ class RisksTab(QWidget):
         self.heatmap.set_risks([(self.model.risk(row).seq, *self.model.effective(row))
                                 for row in range(self.model.rowCount())],
                                own=[r.seq for r in self.risks if r.own])
+        self._say_filter()  # a change (or its undo) may move risks into or out of the cell
+
+    def _say_filter(self) -> None:
+        cell = self.proxy.cell
+        if cell is None:
+            self.filter_label.setText("")
+            return
+        n = self.proxy.rowCount()
+        self.filter_label.setText(f"Showing {n} risk{'s' if n != 1 else ''} with "
+                                  f"likelihood {cell[0]} and impact {cell[1]}")
 
     def _on_edit(self, risk_id: str, name: str, value: object) -> bool:
         """One edit, one undo step; False (and nothing on the stack) if it was not saved."""
@@ -255,12 +265,7 @@ class RisksTab(QWidget):
             cell = None  # a second click on the same cell clears the filter
         self.proxy.set_cell(cell)
         self.heatmap.set_selected_cell(cell)
-        if cell is None:
-            self.filter_label.setText("")
-        else:
-            n = self.proxy.rowCount()
-            self.filter_label.setText(f"Showing {n} risk{'s' if n != 1 else ''} with "
-                                      f"likelihood {cell[0]} and impact {cell[1]}")
+        self._say_filter()
 
     # -- selection -----------------------------------------------------------------------------
     def _on_row(self, index: QModelIndex) -> None:
