@@ -12,12 +12,13 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QSplitter,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from ..domain import ItemRef
-from .map_view import MapView
+from .map_view import HIGHLIGHT, MARKER, REGION_FILL, MapView
 from .models import MineralsFilter, MineralsModel, occurrences
 from .session import Session
 from .views import column, row_table
@@ -66,28 +67,45 @@ class MineralsTab(QWidget):
             lab.setBuddy(combo)
             filters.addWidget(lab)
             filters.addWidget(combo)
+        # The active filters as chips, each removable: a click on the map sets the region
+        # filter, and the table must never be narrowed without saying by what.
+        self.chips = QHBoxLayout()
+        self.chips.setSpacing(4)
+        filters.addLayout(self.chips)
         filters.addStretch(1)
         filters.addWidget(self.count_label)
         self.region_filter.currentIndexChanged.connect(self._on_filters)
         self.mineral_filter.currentIndexChanged.connect(self._on_filters)
 
+        self.legend = QLabel(self)
+        self.legend.setObjectName("mapLegend")
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.legend.setWordWrap(True)
+        self.legend.setText(
+            f"<span style='color:{MARKER}'>\u25cf</span> project or deposit (at the nearest "
+            f"town) &nbsp; <span style='color:{HIGHLIGHT}'>\u25cf</span> selected or "
+            f"highlighted &nbsp; <span style='color:{REGION_FILL}'>\u25a0</span> region with "
+            "minerals in this briefing (click to filter) &nbsp; \u25a1 other region &nbsp; "
+            "\u2014 wheel or +/\u2212 zoom, drag or Ctrl+arrows pan, 0 fits")
         self.caption = QLabel(
-            "Shaded: regions with minerals in this briefing (click to filter). Red dots: "
-            "projects and deposits, drawn at the nearest gazetteer town, not the mine site "
-            "(see each project's note). Boundaries: Natural Earth (public domain), as drawn "
-            "there, implying no position on disputed areas; places: GeoNames (CC BY 4.0).", self)
+            "Markers are drawn at the nearest gazetteer town, not the mine site (see each "
+            "project's note). Boundaries: Natural Earth (public domain), as drawn there, "
+            "implying no position on disputed areas; places: GeoNames (CC BY 4.0).", self)
         self.caption.setObjectName("mapCaption")
         self.caption.setWordWrap(True)
         self.caption.setStyleSheet("color: palette(placeholder-text);")
-        upper = column(self, (self.map, 1), self.caption)
+        upper = column(self, (self.map, 1), self.legend, self.caption)
         lower = column(self, filters, self.table)
 
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.splitter.setObjectName("mineralsSplitter")
         self.splitter.addWidget(upper)
         self.splitter.addWidget(lower)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
+        # The table gets about 40% of the height (it showed one or two rows at 1280x820);
+        # the split is the user's to move, and remembered (layout_state).
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([470, 330])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.splitter)
@@ -106,7 +124,40 @@ class MineralsTab(QWidget):
 
     def _update_count(self) -> None:
         n = self.proxy.rowCount()
-        self.count_label.setText(f"{n} row{'s' if n != 1 else ''}")
+        region = self.region_filter.currentText() if self.proxy.region else ""
+        mineral = self.mineral_filter.currentText() if self.proxy.mineral else ""
+        if n == 0 and (region or mineral):
+            what = f"{mineral} is not recorded in {region}" if region and mineral else (
+                f"no mineral is recorded in {region}" if region else f"{mineral} is recorded "
+                "in no region")
+            self.count_label.setText(f"No rows: {what} in this briefing. Remove a filter to "
+                                     "see more.")
+        else:
+            self.count_label.setText(f"{n} row{'s' if n != 1 else ''}")
+        self._show_chips(region, mineral)
+
+    def _show_chips(self, region: str, mineral: str) -> None:
+        while self.chips.count():
+            chip = self.chips.takeAt(0).widget()
+            if chip is not None:
+                chip.deleteLater()
+        for label, text, combo in (("Region", region, self.region_filter),
+                                   ("Mineral", mineral, self.mineral_filter)):
+            if not text:
+                continue
+            chip = QToolButton(self)
+            chip.setObjectName(f"chip{label}")
+            chip.setText(f"{label}: {text}  \u2715")
+            chip.setToolTip(f"Remove the {label.lower()} filter")
+            chip.setAccessibleName(f"Remove the filter {label}: {text}")
+            chip.setAutoRaise(False)
+            chip.clicked.connect(lambda _c=False, c=combo: c.setCurrentIndex(0))
+            self.chips.addWidget(chip)
+
+    def chip_texts(self) -> list[str]:
+        """The active filters' chips, as shown (for tests)."""
+        return [w.text() for i in range(self.chips.count())
+                if (w := self.chips.itemAt(i).widget()) is not None]
 
     def _on_row(self, index) -> None:  # type: ignore[no-untyped-def]
         if not index.isValid():
