@@ -226,7 +226,7 @@ class DetailPane(QWidget):
 
 
 def handle_link(session: Session, href: str) -> None:
-    """Follow an in-app link: ``item:KIND:ID``, ``source:ID:START:END``, ``cite:KIND:ID:N``."""
+    """Follow an in-app link: ``item:KIND:ID``, ``source:ID:START:END``, ``citation:ID``."""
     scheme, _, rest = href.partition(":")
     if scheme == "item":
         kind, _, ident = rest.partition(":")
@@ -236,6 +236,3 @@ def handle_link(session: Session, href: str) -> None:
         session.show_source(source_id, int(start), int(end))
     elif scheme == "citation":
         session.show_citation(rest)
-    elif scheme == "cite":
-        kind, ident, _n = rest.split(":", 2)
-        session.select(ItemRef(kind, ident))

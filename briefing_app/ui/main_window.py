@@ -71,6 +71,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("US\u2013Pakistan critical minerals")
         self.setMinimumSize(720, 480)
         self._tab_widgets: dict[str, QWidget] = {}
+        #: Where the user was before each link followed (tab, selection, passage): Back.
+        self._history: list[tuple[int, ItemRef | None, tuple[str, int, int] | None]] = []
         self._painted = False
 
         self.tabs = QTabWidget(self)
@@ -96,6 +98,8 @@ class MainWindow(QMainWindow):
 
         self._build_search_bar()
         self._build_menus()
+        # Back beside the search field: the way back from a search result or a link.
+        self.search_bar.insertAction(self.search_bar.actions()[0], self.back_action)
         self.status = QLabel("")
         self.status.setTextFormat(Qt.TextFormat.PlainText)  # step names hold titles and paths
         self.statusBar().addWidget(self.status, 1)
@@ -114,6 +118,7 @@ class MainWindow(QMainWindow):
     # -- construction ------------------------------------------------------------------------
     def _build_search_bar(self) -> None:
         bar = QToolBar("Search", self)
+        self.search_bar = bar
         bar.setObjectName("searchBar")
         bar.setMovable(False)
         self.search_field = QLineEdit(bar)
@@ -193,6 +198,9 @@ class MainWindow(QMainWindow):
                          lambda _=False, i=n: self.tabs.setCurrentIndex(i),
                          f"Ctrl+{n + 1}", f"actionTab{n + 1}")
         view.addSeparator()
+        self.back_action = self._action(view, "&Back", self.go_back, "Alt+Left", "actionBack")
+        self.back_action.setToolTip("Back to where you were before the last link (Alt+Left)")
+        self.back_action.setEnabled(False)
         view.addAction(self.detail_dock.toggleViewAction())
         self._action(view, "All &Notes", self.show_all_notes, "Ctrl+Shift+N", "actionAllNotes")
 
@@ -241,8 +249,47 @@ class MainWindow(QMainWindow):
     def current_tab_key(self) -> str:
         return TABS[self.tabs.currentIndex()][0]
 
+    # -- going places, and back ---------------------------------------------------------------
+    def _here(self) -> tuple[int, ItemRef | None, tuple[str, int, int] | None]:
+        """Where the user is: the tab, what it has selected, and in the reader the passage
+        shown (so Back returns to it)."""
+        index = self.tabs.currentIndex()
+        widget = self._tab_widgets.get(TABS[index][0])
+        ref = getattr(widget, "current_ref", lambda: None)() if widget is not None else None
+        shown = None
+        if TABS[index][0] == "sources" and widget is not None:
+            src, highlight = getattr(widget, "_source", None), getattr(widget, "highlight", None)
+            if src is not None and highlight is not None:
+                shown = (src.id, highlight[0], highlight[1])
+        return index, ref, shown
+
+    def _remember(self) -> None:
+        """Before following a link, a search result or a citation: keep where the user was,
+        for Back (Alt+Left)."""
+        here = self._here()
+        if not self._history or self._history[-1] != here:
+            self._history.append(here)
+            del self._history[:-50]
+        self.back_action.setEnabled(True)
+
+    def go_back(self) -> None:
+        """Return to where the user was before the last link they followed."""
+        if not self._history:
+            return
+        index, ref, shown = self._history.pop()
+        self.back_action.setEnabled(bool(self._history))
+        self.tabs.setCurrentIndex(index)
+        widget = self._tab_widgets[TABS[index][0]]
+        if shown is not None:
+            widget.show_range(*shown)  # type: ignore[attr-defined]
+        elif ref is not None and getattr(widget, "select", None) is not None:
+            widget.select(ref)  # type: ignore[attr-defined]
+        self.session.select(ref)
+        self.status.setText("Back to where you were.")
+
     def open_item(self, ref: ItemRef) -> None:
         """Show an item in the tab that presents it, selected."""
+        self._remember()
         key = KIND_TAB.get(ref.kind, "overview")
         widget = self.tab(key)
         self.tabs.setCurrentWidget(widget)
@@ -252,11 +299,13 @@ class MainWindow(QMainWindow):
         self.session.select(ref)
 
     def show_source(self, source_id: str, start: int, end: int) -> None:
+        self._remember()
         widget = self.tab("sources")
         self.tabs.setCurrentWidget(widget)
         widget.show_range(source_id, start, end)  # type: ignore[attr-defined]
 
     def show_citation(self, citation_id: str) -> None:
+        self._remember()
         widget = self.tab("sources")
         self.tabs.setCurrentWidget(widget)
         widget.show_citation(citation_id)  # type: ignore[attr-defined]

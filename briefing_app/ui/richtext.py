@@ -89,7 +89,7 @@ def source_tags(ref: ItemRef, provenance: list[Provenance]) -> str:
     """Small clickable markers after an element saying where it comes from."""
     tags = []
     seen: set[str] = set()
-    for n, p in enumerate(provenance, start=1):
+    for p in provenance:
         key = p.passage_id if p.kind == "quote" else (p.citation.id if p.citation else "")
         if key in seen:
             continue
@@ -97,13 +97,14 @@ def source_tags(ref: ItemRef, provenance: list[Provenance]) -> str:
         if p.kind == "quote":
             paragraph = p.passage_id.rsplit("/p", 1)[-1]
             href = f"source:{esc(p.source_id)}:{p.start}:{p.end}"
-            tip = f"{esc(p.source_id)}: {esc(p.quote)}"
+            tip = f"\u201c{esc(p.quote)}\u201d (paragraph {paragraph} of the source)"
             tags.append(f'<a href="{href}" title="{tip}">[source \u00b6{paragraph}]</a>')
         elif p.citation is not None:
             c = p.citation
             label = c.publisher.split("(")[0].strip()[:28]
             if c.date:
                 label += f" {c.date[:4]}"
-            tags.append(f'<a href="cite:{ref.kind}:{esc(ref.id)}:{n}" '
+            # Opens the citation's full record (title, publisher, date, URL) in Sources.
+            tags.append(f'<a href="citation:{esc(c.id)}" '
                         f'title="{esc(c.title)}">[{esc(label)}]</a>')
     return f'<span class="src">{" ".join(tags)}</span>' if tags else ""
