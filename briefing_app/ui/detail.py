@@ -27,6 +27,7 @@ from .richtext import esc, item_link, style_sheet
 if TYPE_CHECKING:
     from ..store.describe import Description
 from .session import Change, Session
+from .views import links_then_out
 
 OWN_MARK = "\u270e"  # as models.OWN_MARK (not imported: the pane is built before first paint)
 
@@ -95,6 +96,7 @@ class DetailPane(QWidget):
         self.session = session
         self.setObjectName("detailPane")
         self.browser = QTextBrowser(self)
+        links_then_out(self.browser)
         self.browser.setObjectName("detailBrowser")
         self.browser.setAccessibleName("Details of the selected item")
         self.browser.setOpenLinks(False)
@@ -139,6 +141,14 @@ class DetailPane(QWidget):
         session.workspaceReady.connect(lambda: QTimer.singleShot(0, self._add_notes_panel))
         self.show_item(None)
 
+    def focus_order(self) -> list[QWidget]:
+        """Tab's order here: the details, the credibility grade (shown for some items
+        only), then the notes panel top to bottom."""
+        from .main_window import reading_order
+
+        return [self.browser, self.grade,
+                *(reading_order(self.notes) if self.notes is not None else [])]
+
     def _add_notes_panel(self) -> None:
         if self.notes is not None:
             return
@@ -148,6 +158,9 @@ class DetailPane(QWidget):
         self.notes.show_item(self.ref)
         self.splitter.addWidget(self.notes)
         self.splitter.setSizes([500, 180])
+        order = getattr(self.window(), "order_focus", None)  # new controls: Tab's order again
+        if order is not None:
+            QTimer.singleShot(0, order)
         from PySide6.QtCore import QSettings
 
         from .layout_state import restore_layout

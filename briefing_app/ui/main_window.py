@@ -7,12 +7,16 @@ is imported and built the first time the user opens it.
 from __future__ import annotations
 
 import importlib
+import itertools
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QEvent, QRect, QSettings, QSize, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QPoint, QRect, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QAbstractSpinBox,
     QApplication,
+    QComboBox,
     QDockWidget,
     QLabel,
     QLineEdit,
@@ -60,6 +64,34 @@ class _StepAction(QAction):
 
     def show_step(self, text: str) -> None:
         self.setText(f"{self.verb} {text}".rstrip())
+
+
+def reading_order(container: QWidget) -> list[QWidget]:
+    """The controls in ``container`` that Tab stops at, top to bottom then left to right
+    (rows of controls whose tops are within a few pixels count as one row)."""
+    found = []
+    window = container.window()
+    for w in container.findChildren(QWidget):
+        if w.window() is not window:
+            continue  # a dialog the container opened: a window of its own
+        # (Disabled controls are placed too: they take focus once enabled.)
+        if (not w.focusPolicy() & Qt.FocusPolicy.TabFocus or w.focusProxy() is not None
+                or not w.isVisibleTo(container)):
+            continue
+        parent = w.parentWidget()
+        if isinstance(parent, QAbstractSpinBox | QComboBox):  # a control's inner editor
+            continue
+        if isinstance(parent, QAbstractScrollArea) and w is parent.viewport():
+            continue  # the view itself takes focus, not its drawing surface
+        top_left = w.mapTo(container, QPoint(0, 0))
+        found.append((top_left.y() // 12, top_left.x(), w))
+    found.sort(key=lambda t: (t[0], t[1]))
+    return [w for _row, _x, w in found]
+
+
+def _focus_order(container: QWidget) -> list[QWidget]:
+    own = getattr(container, "focus_order", None)
+    return list(own()) if own is not None else reading_order(container)
 
 
 class MainWindow(QMainWindow):
@@ -242,9 +274,24 @@ class MainWindow(QMainWindow):
     def _on_tab_changed(self, index: int) -> None:
         self.session.commit_edits()  # text typed on the tab being left is saved first
         self._ensure_tab(index)
+        QTimer.singleShot(0, self.order_focus)  # once the tab is laid out
         widget = self._tab_widgets[TABS[index][0]]
         current = getattr(widget, "current_ref", lambda: None)()
         self.session.select(current)
+
+    def order_focus(self) -> None:
+        """Tab and Shift+Tab in reading order: Back and the search field, the tabs, the
+        shown tab's controls top to bottom and left to right (a tab may give its own order,
+        ``focus_order``), then the details pane. (Tabs are built when first shown, so Qt's
+        own chain put their controls after the details pane.)"""
+        widget = self._tab_widgets.get(TABS[self.tabs.currentIndex()][0])
+        if widget is None:
+            return
+        chain = [self.search_field, self.tabs,  # (the tabs' bar is its focus proxy)
+                 *_focus_order(widget), *_focus_order(self.detail)]
+        chain = [w for w in chain if w.window() is self]
+        for a, b in itertools.pairwise(chain):
+            QWidget.setTabOrder(a, b)
 
     def current_tab_key(self) -> str:
         return TABS[self.tabs.currentIndex()][0]
@@ -496,6 +543,7 @@ class MainWindow(QMainWindow):
         if deferred_views:
             # Ready before the first keystroke, which would otherwise pay for building it.
             QTimer.singleShot(0, self._ensure_search_panel)
+            QTimer.singleShot(0, self.order_focus)
         report = self.session.open_workspace()
         if report.read_only:
             self.status.setText("Read-only: notes and checklist changes are not saved.")

@@ -51,6 +51,7 @@ class NoteDialog(QDialog):
         self.setObjectName("noteDialog")
         self.resize(520, 360)
         self.body = QPlainTextEdit(self)
+        self.body.setTabChangesFocus(True)  # Tab moves on to the tag and the buttons
         self.body.setObjectName("noteText")
         self.body.setAccessibleName("Note text")
         self.body.setPlaceholderText("Your note (plain text; line breaks are kept)")

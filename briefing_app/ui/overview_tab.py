@@ -26,6 +26,7 @@ from .models import OWN_MARK
 from .own_items import OwnItemActions
 from .richtext import esc, plain_link, source_tags, style_sheet
 from .session import Change, Session
+from .views import links_then_out
 
 OWN_KINDS_HERE = ("judgment", "figure", "actor")
 
@@ -51,6 +52,7 @@ class OverviewTab(QWidget):
         self.browser.setObjectName("overviewBrowser")
         self.browser.setAccessibleName("Briefing overview")
         self.browser.setOpenLinks(False)
+        links_then_out(self.browser)
         self.browser.anchorClicked.connect(self._on_link)
         self.browser.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.browser.customContextMenuRequested.connect(self._context_menu)
@@ -216,6 +218,10 @@ class OverviewTab(QWidget):
         self.chart.figureClicked.connect(
             lambda fid: self.session.select(ItemRef("figure", fid)))
         self.chart_layout.replaceWidget(self.chart_placeholder, self.chart)
+        # A control built after the tab: Tab's reading order is worked out again.
+        order = getattr(self.window(), "order_focus", None)
+        if order is not None:
+            QTimer.singleShot(0, order)
         self.chart_placeholder.deleteLater()
 
     # -- tab protocol --------------------------------------------------------------------------

@@ -149,6 +149,7 @@ class RisksTab(QWidget):
         self.rationale_title = QLabel("Select a risk to write your rationale.", self)
         self.rationale_title.setWordWrap(True)
         self.rationale = QPlainTextEdit(self)
+        self.rationale.setTabChangesFocus(True)  # Tab moves on (it trapped the keyboard)
         self.rationale.setObjectName("rationaleEditor")
         self.rationale.setAccessibleName("Your rationale for the selected risk")
         self.rationale.setPlaceholderText("Why you rate this risk as you do (Ctrl+Enter saves)")

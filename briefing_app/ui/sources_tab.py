@@ -670,3 +670,11 @@ class SourcesTab(QWidget):
 
     def current_ref(self) -> ItemRef | None:
         return ItemRef("source", self._source.id) if self._source else None
+
+    def focus_order(self) -> list[QWidget]:
+        """Tab's order: the lists and their controls on the left, top to bottom, then the
+        reader and its controls (read as two columns, not row by row across both)."""
+        from .main_window import reading_order
+
+        return [w for i in range(self.splitter.count())
+                for w in reading_order(self.splitter.widget(i))]

@@ -1,15 +1,17 @@
-"""The one way this app sets up a table of rows (select a whole row, one at a time)."""
+"""The one way this app sets up a table of rows (select a whole row, one at a time), and how
+a text with links lets Tab through its links and then out."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QAbstractItemModel, Qt
+from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLayout,
     QTableView,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -28,6 +30,9 @@ def row_table(parent: QWidget, name: str, accessible_name: str, model: QAbstract
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setWordWrap(False)
+    # Tab leaves the table for the next control, as everywhere else; the arrow keys move
+    # between rows and cells (Tab moving cell to cell trapped the keyboard in every table).
+    table.setTabKeyNavigation(False)
     table.verticalHeader().setVisible(row_numbers)
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -58,3 +63,39 @@ def column(parent: QWidget, *parts: Part) -> QWidget:
         else:
             layout.addWidget(part)
     return box
+
+
+class _LinksThenOut(QObject):
+    """Tab and Shift+Tab in a text with links: to the next or previous link, as in a web
+    browser, and past the last or first one to the next or previous control. (Qt's own
+    Shift+Tab stayed on the first link for ever.)"""
+
+    def eventFilter(self, watched, event) -> bool:  # type: ignore[no-untyped-def]  # noqa: N802
+        if event.type() != QEvent.Type.KeyPress or not isinstance(watched, QTextBrowser):
+            return False
+        key = event.key()
+        if key not in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) or event.modifiers() & (
+                Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier):
+            return False
+        forward = key == Qt.Key.Key_Tab and not event.modifiers() & \
+            Qt.KeyboardModifier.ShiftModifier
+        before = watched.textCursor()
+        before_span = (before.anchor(), before.position())
+        moved = watched.focusNextPrevChild(forward)  # the next link, if there is one
+        after = watched.textCursor()
+        if moved and watched.hasFocus() and (after.anchor(), after.position()) == before_span:
+            moved = False  # "moved" to the link it was on: at the end of the links
+        if not moved and watched.hasFocus():
+            cleared = watched.textCursor()
+            cleared.clearSelection()
+            watched.setTextCursor(cleared)
+            QWidget.focusNextPrevChild(watched, forward)  # on to the next control
+        return True
+
+
+_LINKS_THEN_OUT = _LinksThenOut()
+
+
+def links_then_out(browser: QTextBrowser) -> None:
+    """Give ``browser`` the Tab behaviour of ``_LinksThenOut``."""
+    browser.installEventFilter(_LINKS_THEN_OUT)
