@@ -1,7 +1,10 @@
 """Take screenshots of every tab from a real window (run under Xvfb with QT_QPA_PLATFORM=xcb).
 
-    Xvfb :99 -screen 0 1600x1000x24 & DISPLAY=:99 QT_QPA_PLATFORM=xcb \
-        .venv/bin/python tools/screenshots.py docs/screenshots
+    Xvfb :99 -screen 0 1920x1080x24 & DISPLAY=:99 QT_QPA_PLATFORM=xcb \
+        .venv/bin/python tools/screenshots.py docs/screenshots [WIDTHxHEIGHT]
+
+The default window is 1580x980; with a size (1024x700, 1920x1080) the window has that size
+and each file name ends in it ("overview-1024x700.png").
 
 Each shot is captured with ImageMagick's `import -window root`, i.e. what the X server shows.
 """
@@ -24,7 +27,7 @@ from briefing_app.ui.app import make_application
 from briefing_app.ui.main_window import MainWindow
 
 
-def main(out: Path, scale: str = "") -> None:
+def main(out: Path, scale: str = "", size: tuple[int, int] = (1580, 980)) -> None:
     out.mkdir(parents=True, exist_ok=True)
     # A fresh settings folder: shots show the default layout, not the last session's.
     os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp()
@@ -32,7 +35,7 @@ def main(out: Path, scale: str = "") -> None:
     work = Path(tempfile.mkdtemp())
     window = MainWindow(BriefingStore(bundled_database()), work / "workspace")
     factor = float(os.environ.get("QT_SCALE_FACTOR", "1"))
-    window.setGeometry(0, 0, int(1580 / factor), int(980 / factor))
+    window.setGeometry(0, 0, int(size[0] / factor), int(size[1] / factor))
     window.show()
     window.after_first_paint()
 
@@ -46,7 +49,8 @@ def main(out: Path, scale: str = "") -> None:
 
     def shot(name: str) -> None:
         settle()
-        subprocess.run(["import", "-window", "root", "-crop", "1580x980+0+0", "+repage",
+        subprocess.run(["import", "-window", "root", "-crop", f"{size[0]}x{size[1]}+0+0",
+                        "+repage",
                         str(out / f"{name}{scale}.png")], check=True)
 
     s = window.session
@@ -97,8 +101,8 @@ def main(out: Path, scale: str = "") -> None:
     window.open_item(ItemRef("risk", risks[0].id))
     window.show_all_notes()
     shot("notes")
-    if window.notes_browser is not None:
-        window.notes_browser.close()
+    if window.notes_dock is not None:
+        window.notes_dock.hide()
     own_work(window, ws, work, shot, settle)
     window.close()
     app.quit()
@@ -165,6 +169,11 @@ def own_work(window: MainWindow, ws, work: Path, shot, settle) -> None:  # type:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots"),
-         sys.argv[2] if len(sys.argv) > 2 else "")
+    folder = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")
+    extra = sys.argv[2] if len(sys.argv) > 2 else ""
+    if "x" in extra and extra.replace("x", "").isdigit():
+        width, height = (int(v) for v in extra.split("x"))
+        main(folder, f"-{extra}", (width, height))
+    else:
+        main(folder, extra)
     QApplication.instance()

@@ -312,8 +312,10 @@ class SourcesTab(QWidget):
         session.changed.connect(self._on_change)
         session.workspaceReady.connect(self.reload)
 
+        # The claims list gets the larger share: a briefing has few source documents and
+        # each carries dozens of claims (at 1024x700 the claims showed two rows).
         sources_box = column(self, self._title("Source documents", self.source_list),
-                             (self.source_list, 3), buttons, (self.source_panel, 2))
+                             (self.source_list, 2), buttons, (self.source_panel, 3))
         citations_box = column(self, self._title("External citations", self.citation_list),
                                (self.citation_list, 3), self.citation_detail,
                                (self.citation_panel, 2))

@@ -23,6 +23,7 @@ from PySide6.QtGui import (
     QShortcut,
 )
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -443,6 +444,7 @@ class TimelineTab(QWidget):
             d.textChanged.connect(lambda _t: self._apply_filters(refit=True))
 
         filters = QHBoxLayout()
+        filters.setContentsMargins(0, 0, 0, 0)
         for text, w in (("&Actor:", self.actor_filter), ("Cate&gory:", self.category_filter),
                         ("F&rom:", self.date_from), ("&Until:", self.date_to)):
             label = QLabel(text, self)
@@ -450,11 +452,23 @@ class TimelineTab(QWidget):
             filters.addWidget(label)
             filters.addWidget(w)
         filters.addStretch(1)
-        filters.addWidget(self.count_label)
-        filters.addWidget(self.fit_button)
-        filters.addWidget(self.add_button)
-        filters.addWidget(self.edit_button)
-        filters.addWidget(self.delete_button)
+        buttons = QHBoxLayout()
+        buttons.setContentsMargins(0, 0, 0, 0)
+        buttons.addWidget(self.count_label)
+        buttons.addStretch(1)
+        for button in (self.fit_button, self.add_button, self.edit_button, self.delete_button):
+            buttons.addWidget(button)
+        # One row when there is room, two when the window is narrow (at 1024 wide one row
+        # squeezed every filter to a few letters): ``resizeEvent`` turns the box.
+        self.controls = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.controls.addLayout(filters, 1)
+        self.controls.addLayout(buttons)
+        self._filters_row, self._buttons_row = filters, buttons
+        for combo in (self.actor_filter, self.category_filter):
+            combo.setMinimumContentsLength(12)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        for edit in (self.date_from, self.date_to):
+            edit.setMinimumWidth(edit.fontMetrics().horizontalAdvance("2025-10-31") + 34)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("timelineSplitter")
@@ -465,7 +479,7 @@ class TimelineTab(QWidget):
         self.splitter.setSizes([700, 460])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addLayout(filters)
+        layout.addLayout(self.controls)
         layout.addWidget(self.splitter)
 
         for keys, slot in (
@@ -486,6 +500,15 @@ class TimelineTab(QWidget):
         self.chart.fit_all()
         session.changed.connect(self._on_change)
         session.workspaceReady.connect(self.reload)
+
+    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        super().resizeEvent(event)
+        room = (self._filters_row.sizeHint().width() + self._buttons_row.sizeHint().width()
+                + 24)
+        direction = (QBoxLayout.Direction.LeftToRight if self.width() >= room
+                     else QBoxLayout.Direction.TopToBottom)
+        if self.controls.direction() != direction:
+            self.controls.setDirection(direction)
 
     # -- data ------------------------------------------------------------------------------------
     def _fill_filters(self) -> None:
@@ -541,7 +564,7 @@ class TimelineTab(QWidget):
         edit.setAccessibleName(accessible)
         edit.setClearButtonEnabled(True)
         edit.setValidator(QRegularExpressionValidator(QRegularExpression(TYPED_DATE), edit))
-        edit.setMaximumWidth(130)
+        edit.setMaximumWidth(140)
         edit.setToolTip("A year (2015), a month (2015-06) or a day (2015-06-30); empty for "
                         "any date")
         self._date_hint(edit, first)
@@ -550,7 +573,7 @@ class TimelineTab(QWidget):
     def _date_hint(self, edit: QLineEdit, first: bool) -> None:
         years = sorted(e.date.iso[:4] for e in self.events)
         hint = (years[0] if first else years[-1]) if years else ""
-        edit.setPlaceholderText(f"any ({'from' if first else 'to'} {hint})" if hint else "any")
+        edit.setPlaceholderText(f"{'from' if first else 'to'} {hint}" if hint else "any")
 
     def _apply_filters(self, refit: bool = False) -> None:
         """Filter the list and the chart; with ``refit`` (the user changed a filter), fit the
