@@ -129,10 +129,13 @@ class NoteDialog(QDialog):
 def target_label(store: Any, ref: ItemRef | None, anchor: TextAnchor | None = None) -> str:
     if ref is not None:
         item = store.item(ref)
-        return f"{KIND_LABELS.get(ref.kind, ref.kind)}: {item.title if item else ref.id}"
+        kind = KIND_LABELS.get(ref.kind, ref.kind)
+        return f"{kind}: {item.title}" if item else f"a {kind.lower()} no longer in the briefing"
     if anchor is not None:
         quote = anchor.quote if len(anchor.quote) < 80 else anchor.quote[:77] + "\u2026"
-        return f"text in {anchor.source_id}: \u201c{quote}\u201d"
+        source = store.source(anchor.source_id) if hasattr(store, "source") else None
+        where = f"\u201c{source.title}\u201d" if source is not None else "a source"
+        return f"text in {where}: \u201c{quote}\u201d"  # a title, never the source's id
     return ""
 
 
@@ -289,7 +292,8 @@ class AllNotesModel(ListTableModel[Placement]):
     def _target(self, p: Placement) -> str:
         if p.note.target is not None:
             return target_label(self.store, p.note.target) if p.anchored else (
-                f"{p.note.target} (no longer in the briefing)")
+                f"{KIND_LABELS.get(p.note.target.kind, p.note.target.kind)} no longer in the "
+                "briefing")
         assert p.note.anchor is not None
         return f"Text: \u201c{p.note.anchor.quote[:60]}\u201d"
 

@@ -96,6 +96,8 @@ def test_filters_show_as_chips_and_an_empty_table_says_why(window: MainWindow,
                                                            qtbot) -> None:
     tab = _map_tab(window, qtbot)
     assert tab.chip_texts() == []
+    legend = tab.legend.text()  # what the marks and the shading mean, under the map
+    assert "project or deposit" in legend and "region with minerals" in legend
     tab.map.regionClicked.emit("sindh")  # a click on the map sets a filter...
     assert tab.chip_texts() == ["Region: Sindh  \u2715"]  # ...which shows itself
     copper = tab.mineral_filter.findData("copper")

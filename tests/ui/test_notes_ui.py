@@ -198,3 +198,15 @@ def test_the_undo_step_and_status_name_the_item_not_its_id(window: MainWindow) -
     assert window.session.undo_stack.undoText() == f"add a note to \u201c{title}\u201d"
     assert window.status.text() == f"Saved: add a note to \u201c{title}\u201d"
     assert "risk:" not in window.status.text()
+
+
+def test_a_note_on_source_text_names_the_source_by_its_title(window: MainWindow) -> None:
+    """What users read names sources by title, never by id (issue 16)."""
+    from briefing_app.store.workspace import TextAnchor
+    from briefing_app.ui.notes import target_label
+
+    store = window.session.store
+    source = store.sources()[0]
+    label = target_label(store, None, TextAnchor(source.id, 0, 8, source.text[:8], "", ""))
+    assert label == f"text in \u201c{source.title}\u201d: \u201c{source.text[:8]}\u201d"
+    assert source.id not in label

@@ -62,6 +62,11 @@ def test_titles_are_drawn_where_they_fit_and_the_selection_always(window: MainWi
     assert any(hidden.title.startswith(t.rstrip("\u2026")) for t in tab.chart.labels_shown())
     tip = tab.chart._point_tip(0, 0, hidden.id)
     assert tip.startswith(hidden.title)  # the event's own tooltip, over any era's
+    # The list gives every title in full, in its tooltip.
+    from PySide6.QtCore import Qt
+
+    row = tab.proxy.mapFromSource(tab.model.index(tab.model.row_of(hidden.id), 2))
+    assert hidden.title in tab.proxy.data(row, Qt.ItemDataRole.ToolTipRole)
 
 
 def test_a_result_the_filters_hid_is_shown_and_said(window: MainWindow,
