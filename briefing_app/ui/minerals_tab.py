@@ -82,15 +82,16 @@ class MineralsTab(QWidget):
         self.legend.setTextFormat(Qt.TextFormat.RichText)
         self.legend.setWordWrap(True)
         self.legend.setText(
-            f"<span style='color:{MARKER}'>\u25cf</span> project or deposit (at the nearest "
-            f"town) &nbsp; <span style='color:{HIGHLIGHT}'>\u25cf</span> selected or "
+            f"<span style='color:{MARKER}'>\u25cf</span> project or deposit &nbsp; "
+            f"<span style='color:{HIGHLIGHT}'>\u25cf</span> selected or "
             f"highlighted &nbsp; <span style='color:{REGION_FILL}'>\u25a0</span> region with "
             "minerals in this briefing (click to filter) &nbsp; \u25a1 other region &nbsp; "
             "\u2014 wheel or +/\u2212 zoom, drag or Ctrl+arrows pan, 0 fits")
         self.caption = QLabel(
-            "Markers are drawn at the nearest gazetteer town, not the mine site (see each "
-            "project's note). Boundaries: Natural Earth (public domain), as drawn there, "
-            "implying no position on disputed areas; places: GeoNames (CC BY 4.0).", self)
+            "Markers are drawn at the nearest gazetteer town unless a source gives the site "
+            "(see each project's note). Boundaries: Natural Earth (public domain), as drawn "
+            "there, implying no position on disputed areas; places: GeoNames (CC BY 4.0); the "
+            "Reko Diq and Saindak sites: Wikipedia.", self)
         self.caption.setObjectName("mapCaption")
         self.caption.setWordWrap(True)
         self.caption.setStyleSheet("color: palette(placeholder-text);")
