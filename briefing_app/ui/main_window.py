@@ -13,16 +13,11 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QEvent, QPoint, QRect, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractScrollArea,
-    QAbstractSpinBox,
     QApplication,
-    QComboBox,
     QDockWidget,
     QLabel,
     QLineEdit,
     QMainWindow,
-    QMessageBox,
-    QStyle,
     QTabWidget,
     QToolBar,
     QWidget,
@@ -69,6 +64,9 @@ class _StepAction(QAction):
 def reading_order(container: QWidget) -> list[QWidget]:
     """The controls in ``container`` that Tab stops at, top to bottom then left to right
     (rows of controls whose tops are within a few pixels count as one row)."""
+    # (Imported here: each Qt class costs its first import a few milliseconds of start-up.)
+    from PySide6.QtWidgets import QAbstractScrollArea, QAbstractSpinBox, QComboBox
+
     found = []
     window = container.window()
     for w in container.findChildren(QWidget):
@@ -584,6 +582,8 @@ class MainWindow(QMainWindow):
         as_of = newest_fact(self.session.store)
         as_of_text = (f"<br>Information as of {PartialDate(as_of).label()} (the newest dated "
                       "event)." if as_of else "")
+        from PySide6.QtWidgets import QMessageBox  # (not needed before Help > About)
+
         QMessageBox.about(
             self, "About Briefing",
             f"<h3>Briefing {__version__}</h3>"
@@ -629,8 +629,9 @@ class MainWindow(QMainWindow):
             return
         area = screen.availableGeometry()
         size = DEFAULT_SIZE.boundedTo(area.size() * 0.9).expandedTo(self.minimumSize())
-        self.setGeometry(QStyle.alignedRect(Qt.LayoutDirection.LeftToRight,
-                                            Qt.AlignmentFlag.AlignCenter, size, area))
+        rect = QRect(QPoint(0, 0), size)
+        rect.moveCenter(area.center())
+        self.setGeometry(rect)
 
     def save_settings(self) -> None:
         s = QSettings()

@@ -23,7 +23,7 @@ from ..domain import ItemRef, PartialDate
 from ..store.briefing import newest_fact
 from .detail import handle_link
 from .models import OWN_MARK
-from .own_items import OwnItemActions
+from .own_actions import OwnItemActions
 from .richtext import esc, plain_link, source_tags, style_sheet
 from .session import Change, Session
 from .views import links_then_out

@@ -30,7 +30,7 @@ from .charts import RiskHeatMap
 from .commands import ResetAssessment, SetChecklistField
 from .edits import TextBinding
 from .models import OWN_MARK, RiskCellFilter, RiskChecklistModel
-from .own_items import OwnItemActions
+from .own_actions import OwnItemActions
 from .richtext import esc
 from .session import Change, Session
 from .views import column, row_table

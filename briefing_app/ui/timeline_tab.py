@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 from ..domain import Actor, Era, Event, ItemRef, PartialDate
 from ..export.charts_svg import CATEGORY_COLOURS  # one palette for the window and exports
 from .models import OWN_MARK, EventsFilter, EventsModel
-from .own_items import OwnItemActions
+from .own_actions import OwnItemActions
 from .richtext import plain_tooltip
 from .session import Change, Session
 from .views import row_table
