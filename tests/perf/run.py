@@ -587,8 +587,9 @@ class Target:
 
 
 SHIPPED_TARGETS = [
-    Target("gui --smoke \u2264 1.6x the bare window", SMOKE, 1, 1.6, "ratio"),
-    Target("peak memory of gui --smoke \u2264 1.6x the bare window's", SMOKE_MEM, 1, 1.6,
+    # Issue 18: the window opens nearly as fast as a bare one, in little more memory.
+    Target("gui --smoke \u2264 1.5x the bare window", SMOKE, 1, 1.5, "ratio"),
+    Target("peak memory of gui --smoke \u2264 1.3x the bare window's", SMOKE_MEM, 1, 1.3,
            "ratio"),
     *[Target(f"first switch to the {t} tab \u2264 150 ms", tab_fig(t), 1, 150, "median")
       for t in TABS],
@@ -600,6 +601,12 @@ SHIPPED_TARGETS = [
            1.1, "value"),
 ]
 SCALE_TARGETS = [
+    # Issue 18: the same at 10x the data.
+    Target("gui --smoke at 10x \u2264 1.5x the bare window", SMOKE, 10, 1.5, "ratio"),
+    Target("peak memory of gui --smoke at 10x \u2264 1.3x the bare window's", SMOKE_MEM, 10,
+           1.3, "ratio"),
+    *[Target(f"first switch to the {t} tab at 10x \u2264 150 ms", tab_fig(t), 10, 150,
+             "median") for t in TABS],
     Target("start-up at 100x within 1.2x of the shipped size", SMOKE, 100, 1.2, "vs1x"),
     Target("peak memory at 100x within 1.2x of the shipped size", SMOKE_MEM, 100, 1.2, "vs1x"),
     Target("search at 100x \u2264 50 ms per query (slowest query)", SEARCH, 100, 50, "worst"),
