@@ -23,6 +23,17 @@ quote = "US Seeks Pakistan Minerals to Counter China Control"
 '''
 
 
+JUDGMENT = '''
+[[judgment]]
+id = "test-judgment"
+estimative = "likely"
+confidence = "moderate"
+text = "Pakistan will likely keep both partners."
+basis = "Written for the test."
+quote = "US Seeks Pakistan Minerals to Counter China Control"
+'''
+
+
 def _append(resources: Path, file: str, text: str) -> None:
     path = resources / "records" / file
     path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
@@ -74,6 +85,13 @@ indicators = ["i"]
 mitigations = ["m"]
 quote = "Infrastructure limitations in remote mining regions"
 ''', "records/risks.toml: risk test-risk: field 'likelihood' must be a whole number from 1 to 5"),
+    "likelihood words that contradict the rating": (
+        "overview.toml", JUDGMENT.replace("will likely", "will very likely"),
+        "records/overview.toml: judgment test-judgment: the text says 'very likely' but the "
+        "judgment is rated 'likely'"),
+    "estimative word off the scale": (
+        "overview.toml", JUDGMENT.replace('estimative = "likely"', 'estimative = "probably"'),
+        "records/overview.toml: judgment test-judgment: field 'estimative'"),
     "invalid TOML": (
         "benefits.toml", "\n[[benefit]\nid = 'x'\n", "records/benefits.toml: is not valid TOML"),
 }

@@ -370,6 +370,35 @@ def _check_record(reader: _Reader, kind: Kind, record: Record, finder: QuoteFind
                 record.quotes.append((quote, span))
 
 
+# The scale's words as they appear in running text ("almost certain" for "almost certainly"),
+# longest first so that "very likely" is read as itself and not as "likely".
+_ESTIMATIVE_IN_TEXT = {"almost certainly": "almost certainly", "almost certain": "almost certainly",
+                       "very likely": "very likely", "very unlikely": "very unlikely",
+                       "roughly even chance": "roughly even chance",
+                       "almost no chance": "almost no chance", "unlikely": "unlikely",
+                       "likely": "likely"}
+_ESTIMATIVE_PATTERN = re.compile(
+    r"\b(" + "|".join(re.escape(w) for w in sorted(_ESTIMATIVE_IN_TEXT, key=len, reverse=True))
+    + r")\b", re.IGNORECASE)
+
+
+def _check_estimative_words(reader: _Reader, inputs: Inputs) -> None:
+    """A judgment's text may use no likelihood word but its own: "likely" in the text of a
+    judgment rated "very likely" says something the record's fields do not (issue 17). Off-scale
+    words in the field itself are refused by the schema."""
+    for record in inputs.records.get("judgment", []):
+        rated = record.data.get("estimative")
+        text = record.data.get("text")
+        if not isinstance(rated, str) or not isinstance(text, str):
+            continue
+        said = sorted({_ESTIMATIVE_IN_TEXT[m.group(1).lower()]
+                       for m in _ESTIMATIVE_PATTERN.finditer(text)} - {rated})
+        if said:
+            reader.problem(record.file, record.label(),
+                           f"the text says {', '.join(repr(w) for w in said)} but the judgment "
+                           f"is rated {rated!r}: use the rating's words, or change the rating")
+
+
 def _check_references(reader: _Reader, inputs: Inputs) -> None:
     ids: dict[str, set[str]] = {}
     for kind, rows in inputs.records.items():
@@ -402,6 +431,7 @@ def _check_references(reader: _Reader, inputs: Inputs) -> None:
                     reader.problem(record.file, record.label(),
                                    f"{name} {value!r} is not a boundary in "
                                    "map/boundaries.geojson")
+    _check_estimative_words(reader, inputs)
     for record in inputs.records["era"]:
         start, end = record.data.get("start"), record.data.get("end")
         if isinstance(start, str) and isinstance(end, str) and end < start[: len(end)]:

@@ -151,6 +151,13 @@ class OverviewTab(QWidget):
                    else "")
                 + "</li>")
         out.append("</ol>")
+        # The scale the judgments' words come from, as in every export (one scale everywhere).
+        scale = sorted(s.estimative_scale(), key=lambda w: -w.high)
+        if scale:
+            steps = ", ".join(f"{esc(w.word)} ({w.low:g}\u2013{w.high:g}%)" for w in scale)
+            out.append(f'<p class="muted" id="estimativeLegend"><b>How likely:</b> {steps}. '
+                       "Confidence (high, moderate, low) says how well the evidence supports a "
+                       "judgment, apart from how likely it is.</p>")
 
         out.append('<h2>Key figures</h2><table class="cards" cellspacing="6" width="100%">')
         figures = s.figures()
