@@ -180,6 +180,63 @@ def cmd_items(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_review(args: argparse.Namespace) -> int:
+    """Print every record of the briefing for a reviewer, in one read: what it claims, and
+    each thing it rests on: the quoted words inside the paragraph they come from (marked
+    with >> <<), or the citation with its fact-base id. See docs/CONTENT.md."""
+    from .store.describe import describe
+
+    store = _open_store(args)
+    paragraphs: dict[str, list[tuple[int, int]]] = {}
+    out: list[str] = []
+    for item in store.items(args.kind):
+        if item.ref.kind == "source":
+            continue  # a document is what the records rest on, not a claim
+        d = describe(store, item.ref)
+        if d is None:
+            continue
+        out.append(f"== {item.ref}  {' '.join(d.title.split())}")
+        if d.subtitle:
+            out.append(f"   {' '.join(d.subtitle.split())}")
+        claims = [(label, value) for label, value in d.fields if value.strip()]
+        for label, value in claims:
+            out.append(f"   {label}: {' '.join(value.split())}")
+        if d.caveat:
+            out.append(f"   Caveat: {' '.join(d.caveat.split())}")
+        if not d.provenance:
+            out.append("   RESTS ON NOTHING")
+        for n, p in enumerate(d.provenance, start=1):
+            if p.kind == "quote":
+                src = store.source(p.source_id)
+                text = src.text if src is not None else ""
+                if p.source_id not in paragraphs:
+                    paragraphs[p.source_id] = _paragraph_spans(text)
+                start, end = next(((a, b) for a, b in paragraphs[p.source_id]
+                                   if a <= p.start < b), (p.start, p.end))
+                context = (text[start:p.start] + ">>" + text[p.start:p.end] + "<<"
+                           + text[p.end:end])
+                title = src.title if src is not None else p.source_id
+                out.append(f"   [{n}] quote from \u201c{title}\u201d: "
+                           f"{' '.join(context.split())}")
+            elif p.citation is not None:
+                fact = f" (fact {p.citation.fact})" if p.citation.fact else ""
+                out.append(f"   [{n}] citation{fact}: {' '.join(p.citation.reference().split())}")
+            else:
+                out.append(f"   [{n}] {p.label()}")
+        out.append("")
+    sys.stdout.write(_printable("\n".join(out) + "\n", json=True))
+    return 0
+
+
+def _paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each paragraph (text between blank lines)."""
+    spans, start = [], 0
+    for part in text.split("\n\n"):
+        spans.append((start, start + len(part)))
+        start += len(part) + 2
+    return spans
+
+
 def _open_workspace(args: argparse.Namespace, write: bool = True):  # type: ignore[no-untyped-def]
     """The user's workspace; a damaged one is kept aside, reported, and the command stops."""
     from .paths import workspace_dir
@@ -1122,6 +1179,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("items", cmd_items, "items --kind risk")
     p.add_argument("--kind", choices=ITEM_KINDS, help="list only items of this kind")
+    _add_data_options(p)
+
+    p = add("review", cmd_review, "review --kind judgment")
+    p.add_argument("--kind", choices=ITEM_KINDS, help="review only records of this kind")
     _add_data_options(p)
 
     p = add("export", cmd_export, "export --format pdf --output briefing.pdf")

@@ -100,3 +100,26 @@ def test_cli_module_does_not_import_qt() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert "LOADED []" in out
+
+
+def test_review_prints_every_claim_with_what_it_rests_on(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """`review`: a reviewer reads every record with its anchors in one go (issue 17)."""
+    from briefing_app.domain import ItemRef
+    from briefing_app.paths import bundled_database
+    from briefing_app.store.briefing import BriefingStore
+
+    result = run_cli("review", "--kind", "judgment", "--workspace", str(tmp_path / "ws"))
+    assert result.returncode == 0, result.stderr
+    store = BriefingStore(bundled_database())
+    blocks = result.stdout.split("\n== ")
+    assert len(blocks) == len(store.judgments())
+    for j in store.judgments():
+        block = next(b for b in blocks if f"judgment:{j.id} " in b)
+        assert f"{j.estimative.capitalize()} \u00b7 {j.confidence} confidence" in block
+        for p in store.provenance(ItemRef("judgment", j.id)):
+            if p.kind == "quote":
+                assert f">>{' '.join(p.quote.split())}<<" in " ".join(block.split())
+            elif p.citation is not None:
+                assert p.citation.title in block
+    assert "RESTS ON NOTHING" not in result.stdout
+    assert not (tmp_path / "ws").exists()  # reading creates no workspace
