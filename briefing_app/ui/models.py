@@ -492,7 +492,10 @@ class RiskChecklistModel(QAbstractTableModel):
             if col == self.COL_SCORE:
                 return str(likelihood * impact)
             if col == self.COL_BRIEFING:
-                return f"L{risk.likelihood} \u00d7 I{risk.impact} = {risk.score}"
+                # An own risk has no assessment of the briefing's: its first ratings are the
+                # analyst's, said so in the column rather than passed off as the briefing's.
+                rated = f"L{risk.likelihood} \u00d7 I{risk.impact} = {risk.score}"
+                return f"none (yours: {rated})" if risk.own else rated
             if col == self.COL_OWNER:
                 return e.owner
             if col == self.COL_STATUS:

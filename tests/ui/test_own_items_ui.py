@@ -184,6 +184,8 @@ def test_add_an_own_risk_with_a_citation_from_the_tab_then_undo_and_redo(window:
     assert cell.data() == f"{OWN_MARK} {RISK['title']}" and cell.data(OWN_ROLE) is True
     assert "The analyst's own risk" in cell.data(Qt.ItemDataRole.ToolTipRole)
     assert cell.data(Qt.ItemDataRole.FontRole).italic()
+    # No assessment of the briefing's to show: the column says so, with the analyst's own.
+    assert tab.model.index(row, M.COL_BRIEFING).data() == "none (yours: L4 \u00d7 I5 = 20)"
     number = tab.model.risk(row).seq
     assert number in tab.heatmap.placements[(4, 5)]
     assert any(f"{number}{OWN_MARK}" in label.textItem.toPlainText()
