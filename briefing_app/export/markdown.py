@@ -118,11 +118,8 @@ def _escape(text: str, context: str = "") -> str:
 # context's extra) can match, or an address GitHub could autolink ("://", "www."). Most text
 # has none, and a few checks in C decide it (a large export escapes a million pieces; a
 # case-insensitive pattern for the addresses made each check ten times slower).
-_MAYBE = {
-    "": re.compile(r"[\\*`_~<&\[\]^]"),
-    "cell": re.compile(r"[\\*`_~<&\[\]^|]"),
-    "label": re.compile(r"[\\*`_~<&\[\]^]"),
-}
+_MAYBE = {"": re.compile(r"[\\*`_~<&\[\]^]"), "cell": re.compile(r"[\\*`_~<&\[\]^|]")}
+_MAYBE["label"] = _MAYBE[""]  # a label's extra escapes, the brackets, are in the class already
 
 
 def _plain(text: str, context: str) -> bool:

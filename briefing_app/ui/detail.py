@@ -27,7 +27,7 @@ from .richtext import esc, item_link, style_sheet
 if TYPE_CHECKING:
     from ..store.describe import Description
 from .session import Change, Session
-from .views import links_then_out
+from .views import links_then_out, reading_order
 
 OWN_MARK = "\u270e"  # as models.OWN_MARK (not imported: the pane is built before first paint)
 
@@ -144,8 +144,6 @@ class DetailPane(QWidget):
     def focus_order(self) -> list[QWidget]:
         """Tab's order here: the details, the credibility grade (shown for some items
         only), then the notes panel top to bottom."""
-        from .main_window import reading_order
-
         return [self.browser, self.grade,
                 *(reading_order(self.notes) if self.notes is not None else [])]
 

@@ -28,6 +28,7 @@ from ..store.briefing import BriefingStore
 from .detail import DetailPane
 from .layout_state import restore_layout, save_layout
 from .session import Session
+from .views import reading_order
 
 MIN_QUERY = 2  # letters before search-as-you-type runs
 DEFAULT_SIZE = QSize(1280, 820)
@@ -59,32 +60,6 @@ class _StepAction(QAction):
 
     def show_step(self, text: str) -> None:
         self.setText(f"{self.verb} {text}".rstrip())
-
-
-def reading_order(container: QWidget) -> list[QWidget]:
-    """The controls in ``container`` that Tab stops at, top to bottom then left to right
-    (rows of controls whose tops are within a few pixels count as one row)."""
-    # (Imported here: each Qt class costs its first import a few milliseconds of start-up.)
-    from PySide6.QtWidgets import QAbstractScrollArea, QAbstractSpinBox, QComboBox
-
-    found = []
-    window = container.window()
-    for w in container.findChildren(QWidget):
-        if w.window() is not window:
-            continue  # a dialog the container opened: a window of its own
-        # (Disabled controls are placed too: they take focus once enabled.)
-        if (not w.focusPolicy() & Qt.FocusPolicy.TabFocus or w.focusProxy() is not None
-                or not w.isVisibleTo(container)):
-            continue
-        parent = w.parentWidget()
-        if isinstance(parent, QAbstractSpinBox | QComboBox):  # a control's inner editor
-            continue
-        if isinstance(parent, QAbstractScrollArea) and w is parent.viewport():
-            continue  # the view itself takes focus, not its drawing surface
-        top_left = w.mapTo(container, QPoint(0, 0))
-        found.append((top_left.y() // 12, top_left.x(), w))
-    found.sort(key=lambda t: (t[0], t[1]))
-    return [w for _row, _x, w in found]
 
 
 def _focus_order(container: QWidget) -> list[QWidget]:

@@ -133,7 +133,7 @@ def target_label(store: Any, ref: ItemRef | None, anchor: TextAnchor | None = No
         return f"{kind}: {item.title}" if item else f"a {kind.lower()} no longer in the briefing"
     if anchor is not None:
         quote = anchor.quote if len(anchor.quote) < 80 else anchor.quote[:77] + "\u2026"
-        source = store.source(anchor.source_id) if hasattr(store, "source") else None
+        source = store.source(anchor.source_id)
         where = f"\u201c{source.title}\u201d" if source is not None else "a source"
         return f"text in {where}: \u201c{quote}\u201d"  # a title, never the source's id
     return ""

@@ -32,7 +32,7 @@ from ..store.own import OwnProvenance
 from .models import OWN_MARK, ListTableModel, own_note
 from .richtext import esc, plain_tooltip
 from .session import Change, Session
-from .views import column, row_table
+from .views import column, reading_order, row_table
 
 HIGHLIGHT = QColor("#ffd54f")
 READ_ONLY_TIP = "Your workspace is read-only, so nothing here can be changed."
@@ -676,7 +676,5 @@ class SourcesTab(QWidget):
     def focus_order(self) -> list[QWidget]:
         """Tab's order: the lists and their controls on the left, top to bottom, then the
         reader and its controls (read as two columns, not row by row across both)."""
-        from .main_window import reading_order
-
         return [w for i in range(self.splitter.count())
                 for w in reading_order(self.splitter.widget(i))]

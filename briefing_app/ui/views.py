@@ -1,11 +1,11 @@
-"""The one way this app sets up a table of rows (select a whole row, one at a time), and how
-a text with links lets Tab through its links and then out."""
+"""The one way this app sets up a table of rows (select a whole row, one at a time), how a
+text with links lets Tab through its links and then out, and the reading order Tab follows."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, Qt
+from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, QPoint, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -99,3 +99,29 @@ _LINKS_THEN_OUT = _LinksThenOut()
 def links_then_out(browser: QTextBrowser) -> None:
     """Give ``browser`` the Tab behaviour of ``_LinksThenOut``."""
     browser.installEventFilter(_LINKS_THEN_OUT)
+
+
+def reading_order(container: QWidget) -> list[QWidget]:
+    """The controls in ``container`` that Tab stops at, top to bottom then left to right
+    (rows of controls whose tops are within a few pixels count as one row)."""
+    # (Imported here: each Qt class costs its first import a few milliseconds of start-up.)
+    from PySide6.QtWidgets import QAbstractScrollArea, QAbstractSpinBox, QComboBox
+
+    found = []
+    window = container.window()
+    for w in container.findChildren(QWidget):
+        if w.window() is not window:
+            continue  # a dialog the container opened: a window of its own
+        # (Disabled controls are placed too: they take focus once enabled.)
+        if (not w.focusPolicy() & Qt.FocusPolicy.TabFocus or w.focusProxy() is not None
+                or not w.isVisibleTo(container)):
+            continue
+        parent = w.parentWidget()
+        if isinstance(parent, QAbstractSpinBox | QComboBox):  # a control's inner editor
+            continue
+        if isinstance(parent, QAbstractScrollArea) and w is parent.viewport():
+            continue  # the view itself takes focus, not its drawing surface
+        top_left = w.mapTo(container, QPoint(0, 0))
+        found.append((top_left.y() // 12, top_left.x(), w))
+    found.sort(key=lambda t: (t[0], t[1]))
+    return [w for _row, _x, w in found]
