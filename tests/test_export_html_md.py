@@ -21,7 +21,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -31,6 +31,9 @@ from briefing_app.domain import ItemRef
 from briefing_app.export.build import build_document
 from briefing_app.export.html import clean, date_words, render_html, split_urls
 from briefing_app.export.markdown import (
+    _nothing_to_do,
+    _paragraphs,
+    _plain_line,
     autolinks,
     md_heading,
     md_inline,
@@ -614,6 +617,39 @@ def test_markdown_running_text_renders_back(text: str) -> None:
     assert blocks_text(body("\n".join(lines))) == paragraphs(text)
     quoted = "\n".join(f"> {x}" if x else ">" for x in lines)
     assert blocks_text(body(quoted)) == paragraphs(text)
+
+
+# Text with nothing to escape inside a line, but every edge and line start that needs care.
+PLAIN = st.lists(st.one_of(st.sampled_from([" ", "\u00a0", "\u2028", "\u3000", "1", "\u0661",
+                                            "#", ">", "-", "+", "=", ":", "|", ".", ")", "x",
+                                            "\u0645", "\n", "ww.", "w.w"]),
+                           st.characters(blacklist_categories=("Cs", "Cc"))),
+                 max_size=20).map("".join)
+
+
+@PROPERTY
+@given(st.one_of(PLAIN, TEXT))
+@example("1. a")
+@example("\u0661) b")
+@example(" x \u00a0")
+@example("# h\n- i\n\n=")
+def test_markdown_fast_path_writes_what_the_general_path_writes(text: str) -> None:
+    """Text with nothing to escape inside its lines is written without the escaping passes
+    (most notes and quotes, a large export's main cost); it must come out exactly as the
+    general path writes it, as running text and as a quote."""
+    if not _nothing_to_do(text):
+        return
+    fast = _paragraphs(text, _plain_line)
+    assert fast == _paragraphs(clean(text), md_text) == _paragraphs(clean(text), md_line)
+    assert md_lines(text) == md_lines(text, links=False) == fast
+
+
+def test_markdown_fast_path_leaves_escapes_to_the_general_path() -> None:
+    """What the fast path must not take: markup, controls, an address, astral characters."""
+    for text in ["a*b", "a_b", "x <y", "a & b;", "\\", "a\rb", "a\x85b", "see www.x.org",
+                 "WWW.X.ORG", "https://x.y", "\U0001F600", "\ufffe", "[^1]", "a^[b]"]:
+        assert not _nothing_to_do(text), text
+    assert _nothing_to_do("China's 90% share: (about) 9/10 - refined.")
 
 
 @PROPERTY

@@ -674,9 +674,13 @@ def _source_notes(b: _Builder, store: Briefing, section: Section) -> None:
         origin = " (imported by the analyst)" if getattr(src, "own", False) else ""
         out.append(b.heading(src.title + origin, 2, anchor))
         out.extend(here)  # notes on the source as a whole, then on passages of its text
+        text = src.text
+        where: dict[int, str] = {}  # paragraph number -> "Title, paragraph N"
         for p in text_notes:
-            out.append(b.text_note(p, f"{src.title}, paragraph {p.passage_seq}",
-                                   src.text[p.start:p.end], anchor))
+            target = where.get(p.passage_seq)
+            if target is None:
+                target = where[p.passage_seq] = f"{src.title}, paragraph {p.passage_seq}"
+            out.append(b.text_note(p, target, text[p.start:p.end], anchor))
 
 
 # -- annexes --------------------------------------------------------------------------------

@@ -95,6 +95,8 @@ def _no_raw_autolinks(escaped: str, open_end: bool = True) -> str:
     the end (``open_end``: what follows, a footnote mark or a link's bracket, would join it).
     Its ":" or first "w" becomes a character reference: every reader shows the same text,
     GitHub just does not link it. Real addresses are ``<https://...>`` autolinks instead."""
+    if "://" not in escaped and ("." not in escaped or "www." not in escaped.lower()):
+        return escaped  # no run to look at (the usual case; the search below is slow)
     out, pos = [], 0
     for m in _GFM_AUTOLINK.finditer(escaped):
         end = _GFM_RUN_END.search(escaped, m.end())
@@ -227,17 +229,56 @@ def md_text(line: str, starts_block: bool = True, edges: bool = True,
     return "".join(out)
 
 
+# Text in which nothing needs escaping or cleaning, wherever it stands in a line: no character
+# ``_MAYBE`` or ``clean`` looks for (controls, C1, surrogates, noncharacters, astral planes) and
+# no address (``_nothing_to_do``). Most notes and quotes are such text, written as they are.
+# (One class, searched in C: an alternation for the addresses made each search seven times
+# slower.)
+_CHARS_TO_DO = re.compile("[\\\\*`_~<&\\[\\]^\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff"
+                          "\ufdd0-\ufdef\ufffe\uffff\U00010000-\U0010ffff]")
+
+
+def _nothing_to_do(text: str) -> bool:
+    return (_CHARS_TO_DO.search(text) is None and "://" not in text
+            and ("." not in text or "www." not in text.lower()))
+
+
+# The first characters of a line ``_block_escape`` may escape (besides decimal digits, for
+# an ordered list's number, and whitespace, which the edges handle).
+_BLOCK_FIRST = frozenset("#>-+=:|[")
+
+
+def _plain_line(line: str) -> str:
+    """``md_line(line)`` (the same as ``md_text(line)`` without an address) for a line with
+    nothing to escape inside it (``_nothing_to_do``): only its edges and its start can need
+    care, as ``_inline`` and ``_block_escape`` give them."""
+    first, last = line[0], line[-1]
+    if first.isspace():  # starts with a character reference: no block can start
+        out = _entity(first) + line[1:]
+        return out[:-1] + _entity(last) if len(line) > 1 and last.isspace() else out
+    out = line[:-1] + _entity(last) if last.isspace() else line
+    if first in _BLOCK_FIRST or first.isdecimal():
+        return _block_escape(line, out)
+    return out
+
+
 def md_lines(text: str, links: bool = True) -> list[str]:
     """Running text as Markdown lines: a line break becomes a hard break, a blank line a new
     paragraph (an empty string in the result), web addresses links (with ``links``)."""
-    text = clean(text)
+    if _nothing_to_do(text):  # the usual case
+        return _paragraphs(text, _plain_line)
+    return _paragraphs(clean(text), md_text if links else md_line)
+
+
+def _paragraphs(text: str, write: Callable[[str], str]) -> list[str]:
+    """``md_lines`` for clean text, each line written by ``write``."""
     if "\n" not in text:  # one line: one paragraph, or nothing
-        return [md_text(text) if links else md_line(text)] if text.strip() else []
+        return [write(text)] if text.strip() else []
     out: list[str] = []
     paragraph: list[str] = []
     for line in [*text.split("\n"), ""]:
         if line.strip():
-            paragraph.append(md_text(line) if links else md_line(line))
+            paragraph.append(write(line))
             continue
         if paragraph:
             if out:
@@ -281,14 +322,9 @@ class _Doc:
 
     anchors: Anchors
     images_dir: str
-    # What many notes repeat (the item they annotate, the day they were updated), rendered
-    # once: at 100,000 notes this was a third of the export's time.
-    said: dict[tuple[str, ...], str] = field(default_factory=dict)
-
-    def once(self, key: tuple[str, ...], render: Callable[[], str]) -> str:
-        if key not in self.said:
-            self.said[key] = render()
-        return self.said[key]
+    # What many notes repeat (the item they annotate and its anchor; their tag and day),
+    # rendered once: at 100,000 notes this was a third of the export's time.
+    said: dict[tuple[str, str] | tuple[str, str, bool], str] = field(default_factory=dict)
 
     def footnotes(self, numbers: list[int], sep: str = "") -> str:
         """Footnote references; a number no reference list shows stays a plain "[n]"."""
@@ -378,34 +414,54 @@ def _image(b: Image, d: _Doc) -> str:
 
 
 def _note(n: Note, d: _Doc) -> str:
-    anchor = d.anchors.of(n)
+    anchor = d.anchors.ids.get(id(n), "")
     about = d.anchors.names.get(n.about, "") if n.about else ""
-    linked = bool(about) and about != anchor
-    target = d.once(("target", n.target, about if linked else ""),
-                    lambda: _link(n.target, about) if linked else md_inline(one_line(n.target)))
-    head = f"**{n.label}**{SEP}Analyst\u2019s note on {target}"  # "N12": nothing to escape
-    if n.unanchored:
-        head += " (unanchored)"
+    if about == anchor:
+        about = ""  # (a link to itself would go nowhere)
+    # What notes repeat (what they annotate; their tag and day) is written once per export.
+    key = (n.target, about, n.unanchored)
+    on = d.said.get(key)
+    if on is None:
+        on = d.said[key] = _note_on(n, about)
+    when = _when(n.updated)
+    meta = d.said.get((n.tag, when))
+    if meta is None:
+        meta = d.said[(n.tag, when)] = _note_meta(n.tag, when)
+    head = f"> **{n.label}**{SEP}Analyst\u2019s note on {on}"  # "N12": nothing to escape
     if anchor:
         head += f' <a id="{_attr(anchor)}"></a>'
-    meta = []
-    if n.tag:
-        meta.append(d.once(("tag", n.tag),
-                           lambda: f"Tag: {md_inline(' '.join(clean(n.tag).split()))}"))
-    if n.updated:
-        when = date_words(clean(n.updated).strip())
-        meta.append(d.once(("updated", when), lambda: f"Updated {md_inline(when)}"))
     # Written as a block quote: each line starts "> " (a blank one ">").
-    lines = [f"> {head}\\" if meta else f"> {head}"]
-    if meta:
-        lines.append("> " + SEP.join(meta))
+    lines = [f"{head}\\\n> {meta}" if meta else head]
     if n.quote.strip():
         lines.append(">")
-        lines.extend(f"> > {x}" if x else "> >" for x in md_lines(n.quote, links=False))
+        lines += [f"> > {x}" if x else "> >" for x in md_lines(n.quote, links=False)]
     if n.text.strip():
         lines.append(">")
-        lines.extend(f"> {x}" if x else ">" for x in md_lines(n.text))
+        lines += [f"> {x}" if x else ">" for x in md_lines(n.text)]
     return "\n".join(lines)
+
+
+def _note_on(n: Note, about: str) -> str:
+    """What a note's head says it is on, linked to the anchor ``about`` if any."""
+    on = _link(n.target, about) if about else md_inline(one_line(n.target))
+    return on + " (unanchored)" if n.unanchored else on
+
+
+def _note_meta(tag: str, when: str) -> str:
+    """A note's line of tag and day ("" if it has neither)."""
+    meta = []
+    if tag:
+        meta.append(f"Tag: {md_inline(' '.join(clean(tag).split()))}")
+    if when:
+        meta.append(f"Updated {md_inline(when)}")
+    return SEP.join(meta)
+
+
+def _when(updated: str) -> str:
+    """The day a note was updated, in words ("" if none)."""
+    if updated.isascii() and updated.isprintable() and updated == updated.strip():
+        return date_words(updated)  # (the usual case: nothing to clean or strip)
+    return date_words(clean(updated).strip())
 
 
 def _reference(r: Reference) -> str:

@@ -184,9 +184,12 @@ class Anchors:
     def claim(self, obj: object, wanted: str) -> str:
         if not wanted:
             return ""
-        base = clean(wanted)
-        if _SPACES.search(base):
-            base = _SPACES.sub("-", base)
+        if wanted.isascii() and wanted.isprintable() and " " not in wanted:
+            base = wanted  # (the usual case, as "note-12": nothing to clean or replace)
+        else:
+            base = clean(wanted)
+            if _SPACES.search(base):
+                base = _SPACES.sub("-", base)
         anchor, n = base, 2
         while anchor in self.used:
             anchor = f"{base}-{n}"

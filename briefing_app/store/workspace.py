@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -349,11 +350,16 @@ class Workspace(OwnWork):
         if source_id is not None:
             sql += " AND source_id = ?"
             params.append(source_id)
-        sql += " ORDER BY created_at, rowid"
+        # Read in table order and sorted here by creation (a stable sort keeps the rowid order
+        # of notes made in the same second): at 100,000 notes SQLite's ORDER BY, through the
+        # index or a sort of its own, took longer than reading the rows.
+        sql += " ORDER BY rowid"
         cursor = self._conn.cursor()
         cursor.row_factory = None  # plain tuples: a third faster than sqlite3.Row at 100,000
         with bulk_objects():
-            return [_note(r) for r in cursor.execute(sql, params).fetchall()]
+            rows = cursor.execute(sql, params).fetchall()
+            rows.sort(key=_CREATED)
+            return [_note(r) for r in rows]
 
     def trash(self) -> list[Note]:
         rows = self._conn.execute(
@@ -419,6 +425,9 @@ def _index_new_notes(conn: sqlite3.Connection, rows: str) -> None:
 #: fraction of the time that access by name takes).
 NOTE_COLUMNS = ("id, body, item_kind, item_id, source_id, start, end, quote, prefix, suffix, "
                 "tag, colour, created_at, updated_at, deleted_at")
+
+
+_CREATED = itemgetter(12)  # created_at in NOTE_COLUMNS
 
 
 def _note(r: sqlite3.Row | tuple[Any, ...]) -> Note:
