@@ -388,10 +388,17 @@ def cmd_note_list(args: argparse.Namespace) -> int:
         return 0
     lines = []
     unprintable = _unprintable(False)
+    labels: dict[object, str] = {}  # many notes share an item: its label is made once
     for p in placements:
         note = p.note
-        fields = [note.id, note.target_label, note.tag,
-                  " ".join(note.body.split("\n", 1)[0].split())]
+        target = note.target
+        if target is None:
+            label = note.target_label  # a passage: every note's range is its own
+        elif (label := labels.get(target)) is None:
+            label = labels[target] = note.target_label
+        body = note.body
+        fields = [note.id, label, note.tag,
+                  " ".join((body.split("\n", 1)[0] if "\n" in body else body).split())]
         # Every field is the user's or a bundle's text: escaped, so no note can set the
         # terminal's title or colours, or reorder the line (one search decides for all four).
         if unprintable.search("".join(fields)) is not None:
