@@ -183,8 +183,30 @@ def cmd_items(args: argparse.Namespace) -> int:
 def cmd_review(args: argparse.Namespace) -> int:
     """Print every record of the briefing for a reviewer, in one read: what it claims, and
     each thing it rests on: the quoted words inside the paragraph they come from (marked
-    with >> <<), or the citation with its fact-base id. See docs/CONTENT.md."""
+    with >> <<), or the citation with its fact-base id. Under each quote, ``supports:`` gives
+    the record's own words that the quote backs, and those words are marked >> << in the
+    record's lines too, so both ends of each anchor can be read together. See
+    docs/CONTENT.md."""
     from .store.describe import describe
+
+    def marked(line: str, claims: list[str]) -> str:
+        """``line`` with every occurrence of each claim between >> and << (overlapping ones
+        merged into one)."""
+        spans: list[tuple[int, int]] = []
+        for claim in claims:
+            at = line.find(claim)
+            while claim and at >= 0:
+                spans.append((at, at + len(claim)))
+                at = line.find(claim, at + 1)
+        merged: list[list[int]] = []
+        for a, b in sorted(spans):
+            if merged and a <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], b)
+            else:
+                merged.append([a, b])
+        for a, b in reversed(merged):
+            line = line[:a] + ">>" + line[a:b] + "<<" + line[b:]
+        return line
 
     store = _open_store(args)
     paragraphs: dict[str, list[tuple[int, int]]] = {}
@@ -195,14 +217,18 @@ def cmd_review(args: argparse.Namespace) -> int:
         d = describe(store, item.ref)
         if d is None:
             continue
-        out.append(f"== {item.ref}  {' '.join(d.title.split())}")
+        claims = [" ".join(p.supports.split()) for p in d.provenance
+                  if p.kind == "quote" and p.supports.strip()]
+        lines = [" ".join(d.title.split())]
+        lines += [f"{label}: {' '.join(value.split())}" for label, value in d.fields
+                  if value.strip()]
+        if d.caveat:
+            lines.append(f"Caveat: {' '.join(d.caveat.split())}")
+        printed = "\n".join(lines)
+        out.append(f"== {item.ref}  {marked(lines[0], claims)}")
         if d.subtitle:
             out.append(f"   {' '.join(d.subtitle.split())}")
-        claims = [(label, value) for label, value in d.fields if value.strip()]
-        for label, value in claims:
-            out.append(f"   {label}: {' '.join(value.split())}")
-        if d.caveat:
-            out.append(f"   Caveat: {' '.join(d.caveat.split())}")
+        out.extend(f"   {marked(line, claims)}" for line in lines[1:])
         if not d.provenance:
             out.append("   RESTS ON NOTHING")
         for n, p in enumerate(d.provenance, start=1):
@@ -218,6 +244,12 @@ def cmd_review(args: argparse.Namespace) -> int:
                 title = src.title if src is not None else p.source_id
                 out.append(f"   [{n}] quote from \u201c{title}\u201d: "
                            f"{' '.join(context.split())}")
+                claim = " ".join(p.supports.split())
+                if not claim:
+                    out.append("       supports: NOTHING NAMED")
+                else:
+                    where = "" if claim in printed else " (in a field not printed here)"
+                    out.append(f"       supports: >>{claim}<<{where}")
             elif p.citation is not None:
                 fact = f" (fact {p.citation.fact})" if p.citation.fact else ""
                 out.append(f"   [{n}] citation{fact}: {' '.join(p.citation.reference().split())}")

@@ -202,6 +202,8 @@ class Provenance(NamedTuple):
     end: int = 0
     quote: str = ""
     citation: Citation | None = None
+    #: Of a quote in the bundled briefing: the record's own words that the quote backs.
+    supports: str = ""
 
     def label(self) -> str:
         if self.citation is not None:

@@ -15,11 +15,12 @@ EVENT = '''
 id = "test-event"
 date = "2025-09-08"
 title = "A test event"
-summary = "Written for the test."
+summary = "Written for the test: the US seeks Pakistan's minerals."
 category = "diplomacy"
 lane = "united-states"
 actors = ["united-states"]
 quote = "US Seeks Pakistan Minerals to Counter China Control"
+supports = "the US seeks Pakistan's minerals"
 '''
 
 
@@ -31,6 +32,7 @@ confidence = "moderate"
 text = "Pakistan will likely keep both partners."
 basis = "Written for the test."
 quote = "US Seeks Pakistan Minerals to Counter China Control"
+supports = "Pakistan will likely keep both partners"
 '''
 
 
@@ -92,6 +94,33 @@ quote = "Infrastructure limitations in remote mining regions"
     "estimative word off the scale": (
         "overview.toml", JUDGMENT.replace('estimative = "likely"', 'estimative = "probably"'),
         "records/overview.toml: judgment test-judgment: field 'estimative'"),
+    # Each quote names the record's words it supports (issue 17; see _check_supports).
+    "quote without a supporting claim": (
+        "timeline.toml", EVENT.replace('supports = "the US seeks Pakistan\'s minerals"\n', ""),
+        "records/timeline.toml: event test-event: quote 1 names no supporting claim: add a "
+        "'supports' entry"),
+    "second quote without a supporting claim": (
+        "timeline.toml", EVENT.replace(
+            'quote = "US Seeks Pakistan Minerals to Counter China Control"',
+            'quote = ["US Seeks Pakistan Minerals to Counter China Control", '
+            '"Infrastructure limitations in remote mining regions"]'),
+        "records/timeline.toml: event test-event: quote 2 names no supporting claim"),
+    "more supporting claims than quotes": (
+        "timeline.toml", EVENT.replace(
+            'supports = "the US seeks Pakistan\'s minerals"',
+            'supports = ["the US seeks Pakistan\'s minerals", "A test event"]'),
+        "records/timeline.toml: event test-event: 'supports' has 2 entries for 1 quote(s)"),
+    "supporting claim not in the record's words": (
+        "timeline.toml", EVENT.replace('supports = "the US seeks Pakistan\'s minerals"',
+                                       'supports = "the US wants Pakistan\'s copper"'),
+        "records/timeline.toml: event test-event: supports entry 1 \"the US wants Pakistan's "
+        "copper\" is not in the record's own words: copy it verbatim from one of its fields "
+        "(date_note, title, summary, caveat)"),
+    "supporting claim sharing no word with its quote": (
+        "timeline.toml", EVENT.replace('supports = "the US seeks Pakistan\'s minerals"',
+                                       'supports = "Written for the test"'),
+        "records/timeline.toml: event test-event: quote 1 shares no word with the claim it "
+        "supports ('Written for the test')"),
     "invalid TOML": (
         "benefits.toml", "\n[[benefit]\nid = 'x'\n", "records/benefits.toml: is not valid TOML"),
 }
@@ -111,6 +140,19 @@ def test_bad_record_fails_cleanly(case: str, resources_copy: Path, tmp_path: Pat
     assert "left untouched" in result.stderr
     assert out.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_a_record_naming_what_each_quote_supports_builds(resources_copy: Path,
+                                                         tmp_path: Path) -> None:
+    """The test records themselves are sound: a claim matches its quote across case, plural
+    and possessive endings ("Pakistan's minerals", "Pakistan Minerals") and across a state's
+    names ("Washington" for "US")."""
+    _append(resources_copy, "timeline.toml", EVENT + EVENT.replace("test-event", "test-event-2")
+            .replace('"the US seeks Pakistan\'s minerals"', '"the US seeks"')
+            .replace("US Seeks Pakistan Minerals to Counter China Control",
+                     "has caught Washington's attention"))
+    _append(resources_copy, "overview.toml", JUDGMENT)
+    build_database(resources_copy, tmp_path / "briefing.db")
 
 
 def _replace_source(resources: Path, data: bytes) -> None:

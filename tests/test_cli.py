@@ -123,3 +123,31 @@ def test_review_prints_every_claim_with_what_it_rests_on(tmp_path) -> None:  # t
                 assert p.citation.title in block
     assert "RESTS ON NOTHING" not in result.stdout
     assert not (tmp_path / "ws").exists()  # reading creates no workspace
+
+
+def test_review_marks_the_words_each_quote_supports(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """`review`: under each quote, the record's words it supports, marked in the record's
+    own lines too, so a reviewer reads both ends of every anchor (issue 17)."""
+    result = run_cli("review", "--workspace", str(tmp_path / "ws"))
+    assert result.returncode == 0, result.stderr
+    claim = "China's share of refining is about 90% or more in every source"
+    block = next(b for b in result.stdout.split("\n== ")
+                 if b.startswith("judgment:china-keeps-processing-lead "))
+    lines = block.splitlines()
+    at = next(i for i, line in enumerate(lines) if "[1] quote from" in line)
+    assert ">>China currently processes approximately 90% of the world's rare earth minerals<<" \
+        in lines[at]
+    assert lines[at + 1] == f"       supports: >>{claim}<<"
+    assert f"   Basis: >>{claim}<< (article, AP, IEA summary);" in block
+    # Every quote of every record has its line, and its words are marked in the record's.
+    for b in result.stdout.split("\n== "):
+        lines = b.splitlines()
+        claims = lines[:next((i for i, line in enumerate(lines) if line.startswith("   [")),
+                             len(lines))]
+        marked = re.findall(r">>(.*?)<<", "\n".join(claims))
+        for i, line in enumerate(lines):
+            if "] quote from " in line:
+                supports = lines[i + 1]
+                assert supports.startswith("       supports: >>"), (lines[0], supports)
+                words = supports.split(">>", 1)[1].rsplit("<<", 1)[0]
+                assert any(words in span for span in marked), (lines[0], words)

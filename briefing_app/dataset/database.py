@@ -332,14 +332,16 @@ def _write_method(db: sqlite_utils.Database, recs: Records) -> None:
 
 def _write_provenance(db: sqlite_utils.Database, inputs: Inputs,
                       passage_rows: Rows) -> tuple[Rows, Rows]:
-    """Every annotatable item and what each rests on (a quoted passage or a citation)."""
+    """Every annotatable item and what each rests on: a quoted passage, with the record's words
+    it supports, or a citation."""
     recs = inputs.records
     db.table("items").create(
         {"kind": str, "id": str, "seq": int, "title": str, "text": str}, pk=("kind", "id")
     )
     db.table("provenance").create(
         {"item_kind": str, "item_id": str, "seq": int, "kind": str, "source_id": str,
-         "passage_id": str, "start": int, "end": int, "quote": str, "citation_id": str},
+         "passage_id": str, "start": int, "end": int, "quote": str, "supports": str,
+         "citation_id": str},
         pk=("item_kind", "item_id", "seq"),
         foreign_keys=[("source_id", "sources", "id"), ("passage_id", "passages", "id"),
                       ("citation_id", "citations", "id")],
@@ -367,22 +369,23 @@ def _write_provenance(db: sqlite_utils.Database, inputs: Inputs,
                                   "title": title,
                                   "text": _item_text(record, [*fields, "caveat"])})
             n = 0
-            for quote, span in record.quotes:
-                assert span is not None  # load_inputs guarantees every quote was found
+            # load_inputs guarantees every quote was found and has its ``supports`` entry
+            for (quote, span), supports in zip(record.quotes, record.supports(), strict=True):
+                assert span is not None
                 n += 1
                 prov_rows.append({
                     "item_kind": kind_name, "item_id": record.id, "seq": n, "kind": "quote",
                     "source_id": span.source_id, "passage_id": passage_at(span.source_id,
                                                                           span.start),
                     "start": span.start, "end": span.end, "quote": quote,
-                    "citation_id": None,
+                    "supports": " ".join(supports.split()), "citation_id": None,
                 })
             for cite in record.data.get("cite", []):
                 n += 1
                 prov_rows.append({
                     "item_kind": kind_name, "item_id": record.id, "seq": n,
                     "kind": "citation", "source_id": None, "passage_id": None, "start": None,
-                    "end": None, "quote": None, "citation_id": cite,
+                    "end": None, "quote": None, "supports": None, "citation_id": cite,
                 })
     for seq, doc in enumerate(inputs.sources, start=1):
         item_rows.append({"kind": "source", "id": doc.id, "seq": seq, "title": doc.title,

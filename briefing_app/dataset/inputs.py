@@ -80,6 +80,13 @@ class Record:
     def label(self) -> str:
         return f"{self.kind} {self.id}"
 
+    def supports(self) -> list[str]:
+        """The record's ``supports`` entries (one text or a list), in order; the entry for
+        quote N is the Nth."""
+        value = self.data.get("supports")
+        items = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+        return [v for v in items if isinstance(v, str)]
+
 
 @dataclass
 class Inputs:
@@ -399,6 +406,96 @@ def _check_estimative_words(reader: _Reader, inputs: Inputs) -> None:
                            f"is rated {rated!r}: use the rating's words, or change the rating")
 
 
+# Words too common to show that a quote and a claim are about the same thing.
+_STOP_WORDS = frozenset({
+    "a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "for", "from", "had", "has",
+    "have", "in", "into", "is", "it", "its", "of", "on", "or", "that", "the", "their", "them",
+    "they", "this", "those", "to", "was", "were", "which", "will", "with"})
+_TOKEN = re.compile(r"\w+(?:'\w+)*")
+# A state named by its capital or its adjective is the same name ("Washington's attention" is
+# "US interest"): the article and the records name the three states every way.
+_SAME_NAME = {"washington": "us", "america": "us", "american": "us", "beijing": "china",
+              "chinese": "china", "islamabad": "pakistan", "pakistani": "pakistan"}
+
+
+def _content_words(text: str) -> set[str]:
+    """The words of ``text`` that carry content, lower-cased, with a possessive or a plural
+    ending dropped ("China's" is "china", "minerals" is "mineral", "supplies" is "supply")
+    and a state's other names read as its name (``_SAME_NAME``); numbers are words too
+    ("90%" gives "90")."""
+    words: set[str] = set()
+    for token in _TOKEN.findall(text.replace("\u2019", "'").casefold()):
+        word = token.removesuffix("'s")
+        if len(word) > 3 and word.endswith("ies"):
+            word = word[:-3] + "y"
+        elif len(word) > 3 and word.endswith("es") and word[:-2].endswith(("s", "x", "ch", "sh")):
+            word = word[:-2]
+        elif len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+            word = word[:-1]
+        word = _SAME_NAME.get(word, word)
+        if word not in _STOP_WORDS and (len(word) > 1 or word.isdigit()):
+            words.add(word)
+    return words
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _check_supports(reader: _Reader, inputs: Inputs) -> None:
+    """Each quote names the record's own words that it backs, so a reviewer can check the two
+    side by side (issue 17; ``briefing-app review`` marks both). Three simple checks:
+
+    - one ``supports`` entry per quote, in the same order (a missing one is named by the
+      quote's number, counted as in the review);
+    - each entry is copied from the record itself: it occurs, with spacing normalised, in one
+      of the kind's text fields or its caveat (``Kind.claim_fields``), so it says what the
+      record says and not what a curator wishes it said;
+    - a quote and the claim it supports share at least one content word or number (ignoring
+      case, a few stop words, plural or possessive endings, and which of its names a state
+      goes by; see ``_content_words``): a claim with no word in common with its quote is
+      almost always paired with the wrong quote. Sharing a word does not prove support; that
+      is left to the reviewer.
+    """
+    for kind_name, rows in inputs.records.items():
+        kind = KINDS[kind_name]
+        if not kind.provenance:
+            continue
+        fields = kind.claim_fields()
+        for record in rows:
+            quotes = [quote for quote, _span in record.quotes]
+            supports = record.supports()
+            if not quotes and not supports:
+                continue
+            where = record.label()
+            for n in range(len(supports) + 1, len(quotes) + 1):
+                reader.problem(record.file, where,
+                               f"quote {n} names no supporting claim: add a 'supports' entry "
+                               "(the record's own words that the quote backs), one per quote "
+                               "in the same order")
+            if len(supports) > len(quotes):
+                reader.problem(record.file, where,
+                               f"'supports' has {len(supports)} entries for {len(quotes)} "
+                               "quote(s): give exactly one per quote, in the same order")
+            texts = [" ".join(value.split()) for name in fields
+                     if isinstance(value := record.data.get(name), str)]
+            for n, claim in enumerate(supports, start=1):
+                if not claim.strip() or " ".join(claim.split()) not in "\n".join(texts):
+                    reader.problem(record.file, where,
+                                   f"supports entry {n} {_short(claim)!r} is not in the record's "
+                                   "own words: copy it verbatim from one of its fields ("
+                                   + ", ".join(fields) + ")")
+            # (a missing or extra entry is reported above; pair those there are)
+            pairs = zip(quotes[:len(supports)], supports[:len(quotes)], strict=True)
+            for n, (quote, claim) in enumerate(pairs, start=1):
+                if not _content_words(quote) & _content_words(claim):
+                    reader.problem(record.file, where,
+                                   f"quote {n} shares no word with the claim it supports "
+                                   f"({_short(claim)!r}): name the record's words that this "
+                                   "quote backs")
+
+
 def _check_references(reader: _Reader, inputs: Inputs) -> None:
     ids: dict[str, set[str]] = {}
     for kind, rows in inputs.records.items():
@@ -432,6 +529,7 @@ def _check_references(reader: _Reader, inputs: Inputs) -> None:
                                    f"{name} {value!r} is not a boundary in "
                                    "map/boundaries.geojson")
     _check_estimative_words(reader, inputs)
+    _check_supports(reader, inputs)
     for record in inputs.records["era"]:
         start, end = record.data.get("start"), record.data.get("end")
         if isinstance(start, str) and isinstance(end, str) and end < start[: len(end)]:

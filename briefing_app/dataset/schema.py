@@ -22,8 +22,9 @@ class F:
     """One field: its type and whether it must be present.
 
     Types: ``text``, ``number``, ``scale`` (an integer 1-5), ``date``, ``texts`` (list of text),
-    ``enum`` (one of ``choices``), ``ref``/``refs`` (id(s) of kind ``target``), ``place``
-    (a gazetteer place name), ``boundary`` (a boundary name in the map data).
+    ``quotes`` (one text or a list of text), ``enum`` (one of ``choices``), ``ref``/``refs``
+    (id(s) of kind ``target``), ``place`` (a gazetteer place name), ``boundary`` (a boundary
+    name in the map data).
     """
 
     type: str
@@ -54,9 +55,17 @@ class Kind:
     def all_fields(self) -> dict[str, F]:
         common = {"id": req("text")}
         if self.provenance:
-            common |= {"quote": opt("quotes"), "cite": opt("refs", target="citation"),
-                       "caveat": opt("text")}
+            # ``supports``: one entry per quote, in the same order, each the record's own words
+            # (copied from one of its ``claim_fields``) that the quote backs (issue 17).
+            common |= {"quote": opt("quotes"), "supports": opt("quotes"),
+                       "cite": opt("refs", target="citation"), "caveat": opt("text")}
         return common | self.fields
+
+    def claim_fields(self) -> tuple[str, ...]:
+        """The fields in which the record says something in words (its text fields and its
+        caveat): where a quote's ``supports`` entry must be found."""
+        names = [name for name, spec in self.fields.items() if spec.type == "text"]
+        return (*names, "caveat") if self.provenance else tuple(names)
 
 
 KINDS: dict[str, Kind] = {

@@ -341,17 +341,23 @@ class BriefingStore:
         return list(self._citations.values())
 
     def provenance(self, ref: ItemRef) -> list[Provenance]:
-        out = []
-        for r in self._all(
+        return [self._provenance_row(r) for r in self._all(
             "SELECT * FROM provenance WHERE item_kind = ? AND item_id = ? ORDER BY seq",
             (ref.kind, ref.id),
-        ):
-            if r["kind"] == "quote":
-                out.append(Provenance("quote", r["source_id"], r["passage_id"], r["start"],
-                                      r["end"], r["quote"]))
-            else:
-                out.append(Provenance("citation", citation=self._citations[r["citation_id"]]))
-        return out
+        )]
+
+    @cached_property
+    def _quotes_name_support(self) -> bool:
+        """Whether the database stores the record's words each quote supports (a database
+        built before they were named has no such column)."""
+        return any(r["name"] == "supports" for r in self._all("PRAGMA table_info(provenance)"))
+
+    def _provenance_row(self, r: sqlite3.Row) -> Provenance:
+        if r["kind"] == "quote":
+            supports = r["supports"] if self._quotes_name_support else None
+            return Provenance("quote", r["source_id"], r["passage_id"], r["start"], r["end"],
+                              r["quote"], supports=supports or "")
+        return Provenance("citation", citation=self._citations[r["citation_id"]])
 
     def all_provenance(self, kinds: tuple[str, ...] = ()) -> dict[ItemRef, list[Provenance]]:
         """Provenance of every item, or only of items of ``kinds`` (what one view shows)."""
@@ -362,12 +368,7 @@ class BriefingStore:
         for r in self._all(f"SELECT * FROM provenance {where}ORDER BY item_kind, item_id, seq",
                            kinds):
             ref = ItemRef(r["item_kind"], r["item_id"])
-            if r["kind"] == "quote":
-                p = Provenance("quote", r["source_id"], r["passage_id"], r["start"], r["end"],
-                               r["quote"])
-            else:
-                p = Provenance("citation", citation=self._citations[r["citation_id"]])
-            out.setdefault(ref, []).append(p)
+            out.setdefault(ref, []).append(self._provenance_row(r))
         return out
 
     # -- items and search --------------------------------------------------------------------

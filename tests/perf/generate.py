@@ -44,7 +44,7 @@ NOTES_AT_1X = 30
 PASSAGES_PER_DOC = 24  # as the shipped source document
 SEED = 20251128
 #: Bump when a change here changes the generated data (cached datasets are then rebuilt).
-DATA_VERSION = 1
+DATA_VERSION = 2
 
 # Real ids the synthetic records point at (checked against the shipped database at start).
 LANES = ("united-states", "pakistan", "china", "minerals-security-partnership",
@@ -247,14 +247,20 @@ def _date(rng: random.Random, lo: int, hi: int, precision: str) -> str:
 
 def _provenance(docs: list[SynDoc], citations: list[str], rng: random.Random) -> list[str]:
     lines = []
+    caveat = []
     use_quote = rng.random() < 0.75
     if use_quote:
         quotes = [quote_from(docs, rng) for _ in range(rng.choice((1, 1, 1, 2)))]
         lines.append(f"quote = {toml_list(quotes)}")
+        # Each quote backs words of the record (the build checks it): here its caveat's.
+        lines.append(f"supports = {toml_list(quotes)}")
+        caveat.append("The source says: " + "; ".join(quotes) + ".")
     if not use_quote or rng.random() < 0.5:
         lines.append(f"cite = {toml_list(rng.sample(citations, rng.randint(1, 3)))}")
     if rng.random() < 0.08:
-        lines.append(f"caveat = {toml_str(rng.choice(docs).bodies[0].split('. ')[0] + '.')}")
+        caveat.append(rng.choice(docs).bodies[0].split('. ')[0] + '.')
+    if caveat:
+        lines.append(f"caveat = {toml_str(' '.join(caveat))}")
     return lines
 
 
