@@ -12,6 +12,9 @@ from typing import NamedTuple
 ITEM_KINDS: tuple[str, ...] = (
     "overview",
     "judgment",
+    "assumption",
+    "outcome",
+    "indicator",
     "figure",
     "actor",
     "region",
@@ -28,6 +31,9 @@ ITEM_KINDS: tuple[str, ...] = (
 KIND_TAB: dict[str, str] = {
     "overview": "overview",
     "judgment": "overview",
+    "assumption": "overview",
+    "outcome": "overview",
+    "indicator": "overview",
     "figure": "overview",
     "actor": "overview",
     "benefit": "overview",
@@ -52,6 +58,8 @@ ESTIMATIVE_WORDS = (
     "almost no chance",
 )
 CONFIDENCE_LEVELS = ("low", "moderate", "high")
+#: What an indicator, if it is seen, would do to its key judgment.
+INDICATOR_DIRECTIONS = ("strengthen", "weaken")
 ACTOR_KINDS = (
     "country",
     "province",
@@ -240,6 +248,46 @@ class Overview(NamedTuple):
     id: str
     title: str
     bluf: str
+    caveat: str = ""
+    question: str = ""  # the central question the alternative outcomes answer
+
+
+class Assumption(NamedTuple):
+    """A key assumption the judgments rest on: held, not known (ICD 203)."""
+
+    id: str
+    seq: int
+    text: str
+    basis: str
+    if_wrong: str
+    judgments: tuple[str, ...]
+    caveat: str = ""
+
+
+class Outcome(NamedTuple):
+    """One alternative outcome of the central question, with its likelihood (ICD 203)."""
+
+    id: str
+    seq: int
+    title: str
+    estimative: str
+    text: str
+    basis: str
+    events: tuple[str, ...] = ()
+    figures: tuple[str, ...] = ()
+    caveat: str = ""
+
+
+class Indicator(NamedTuple):
+    """What would change a key judgment: a sign to watch, tied to events or figures."""
+
+    id: str
+    seq: int
+    judgment: str
+    direction: str  # "strengthen" or "weaken" (INDICATOR_DIRECTIONS)
+    text: str
+    events: tuple[str, ...] = ()
+    figures: tuple[str, ...] = ()
     caveat: str = ""
 
 

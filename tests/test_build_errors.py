@@ -36,6 +36,28 @@ supports = "Pakistan will likely keep both partners"
 '''
 
 
+# What would change the test judgment (every key judgment needs one, see _check_analysis).
+INDICATOR = '''
+[[indicator]]
+id = "test-indicator"
+judgment = "test-judgment"
+direction = "weaken"
+text = "Written for the test."
+events = ["exim-loan-approved"]
+cite = ["profit-2025-12-10-exim-reko-diq"]
+'''
+
+OUTCOME = '''
+[[outcome]]
+id = "test-outcome"
+title = "A test outcome"
+estimative = "very likely"
+text = "Written for the test."
+basis = "Written for the test."
+cite = ["profit-2025-12-10-exim-reko-diq"]
+'''
+
+
 def _append(resources: Path, file: str, text: str) -> None:
     path = resources / "records" / file
     path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
@@ -121,6 +143,36 @@ quote = "Infrastructure limitations in remote mining regions"
                                        'supports = "Written for the test"'),
         "records/timeline.toml: event test-event: quote 1 shares no word with the claim it "
         "supports ('Written for the test')"),
+    # ICD 203's items hold together (issue 17; see _check_analysis).
+    "judgment nothing would change": (
+        "overview.toml", JUDGMENT,
+        "records/overview.toml: judgment test-judgment: no indicator says what would change "
+        "this judgment"),
+    "indicator tied to nothing": (
+        "analysis.toml", INDICATOR.replace('events = ["exim-loan-approved"]\n', ""),
+        "records/analysis.toml: indicator test-indicator: is tied to nothing"),
+    "indicator of an unknown judgment": (
+        "analysis.toml", INDICATOR,
+        "records/analysis.toml: indicator test-indicator: judgment refers to unknown judgment "
+        "'test-judgment'"),
+    "outcome whose words contradict its rating": (
+        "analysis.toml", OUTCOME.replace('estimative = "very likely"', 'estimative = "unlikely"')
+        .replace('text = "Written for the test."', 'text = "Pakistan will likely tilt."'),
+        "records/analysis.toml: outcome test-outcome: the text says 'likely' but the outcome "
+        "is rated 'unlikely'"),
+    "outcomes whose likelihoods cannot add up": (
+        "analysis.toml", OUTCOME,
+        "records/analysis.toml: outcomes: their likelihoods cannot add up to 100%"),
+    "assumption no judgment rests on": (
+        "analysis.toml", '''
+[[assumption]]
+id = "test-assumption"
+text = "Written for the test."
+basis = "Written for the test."
+if_wrong = "Written for the test."
+judgments = []
+cite = ["profit-2025-12-10-exim-reko-diq"]
+''', "records/analysis.toml: assumption test-assumption: names no judgment"),
     "invalid TOML": (
         "benefits.toml", "\n[[benefit]\nid = 'x'\n", "records/benefits.toml: is not valid TOML"),
 }
@@ -152,6 +204,7 @@ def test_a_record_naming_what_each_quote_supports_builds(resources_copy: Path,
             .replace("US Seeks Pakistan Minerals to Counter China Control",
                      "has caught Washington's attention"))
     _append(resources_copy, "overview.toml", JUDGMENT)
+    _append(resources_copy, "analysis.toml", INDICATOR)
     build_database(resources_copy, tmp_path / "briefing.db")
 
 

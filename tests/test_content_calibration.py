@@ -194,7 +194,9 @@ def test_the_reko_diq_offtake_assumption_is_stated(store: BriefingStore) -> None
     assert "This assumes that some of Reko Diq's output" in text and "would go to the US" in text
     assert "the sources do not say where it will be sold" in text
     assert "Assumption:" in _flat(j.basis)
-    assert "Key assumption, now stated" in _flat(j.caveat)
+    assert "It rests on a key assumption, listed with the others" in _flat(j.caveat)
+    # ... and listed with the others, apart from the information (ICD 203).
+    assert any("little-supply-before-2028" in a.judgments for a in store.assumptions())
 
 
 # -- 2d. free cash flow is not investment ----------------------------------------------------

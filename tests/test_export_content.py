@@ -80,7 +80,8 @@ def read_back(path: Path, fmt: str) -> str:
 
 def expected_texts(store: BriefingStore) -> dict[str, list[str]]:
     """What must reach an export of every section, enumerated from the database."""
-    caveats = [x.caveat for kind in (store.judgments(), store.figures(), store.actors(),
+    caveats = [x.caveat for kind in (store.judgments(), store.assumptions(), store.outcomes(),
+                                     store.indicators(), store.figures(), store.actors(),
                                      store.regions(), store.minerals(), store.projects(),
                                      store.events(), store.eras(), store.benefits(),
                                      store.risks())
@@ -93,6 +94,12 @@ def expected_texts(store: BriefingStore) -> dict[str, list[str]]:
         "place note": [p.place_note for p in store.projects() if p.place_note],
         "actor": [a.description for a in store.actors()] + [a.name for a in store.actors()],
         "event summary": [e.summary for e in store.events()],
+        # ICD 203's items (issue 17): each assumption with what changes if it fails, the
+        # central question and each outcome, and what would change each key judgment.
+        "assumption": [x for a in store.assumptions() for x in (a.text, a.basis, a.if_wrong)],
+        "outcome": [store.overview().question]
+        + [x for o in store.outcomes() for x in (o.title, o.text, o.basis)],
+        "indicator": [i.text for i in store.indicators()],
     }
 
 
@@ -100,6 +107,8 @@ def test_the_enumeration_is_not_empty() -> None:
     found = expected_texts(STORE)
     assert len(found["caveat"]) >= 50 and len(found["date note"]) >= 5
     assert len(found["place note"]) >= 5 and len(found["actor"]) == 2 * len(STORE.actors())
+    assert len(found["assumption"]) >= 9 and len(found["outcome"]) >= 7
+    assert len(found["indicator"]) >= len(STORE.judgments())
 
 
 @pytest.fixture(scope="module")
@@ -147,7 +156,8 @@ def test_every_caveat_date_note_place_note_and_actor_reaches_the_export(
 def test_front_matter_summary_and_annexes(exports: dict[str, str], fmt: str) -> None:
     text = exports[fmt]
     for words in ("Unclassified \u2014 open sources", "Information as of", "Summary",
-                  "Key judgments", "Scope and method", "Annex A. Dated events",
+                  "Key judgments", "Key assumptions", "Alternative outcomes",
+                  "What would weaken judgment 1", "Scope and method", "Annex A. Dated events",
                   "Annex B. Actors", "Annex C. Sources and references", "Table 1.",
                   "Figure 1.", "almost certainly", "95\u201399%"):
         assert _flat(words) in text, words

@@ -57,6 +57,11 @@ def main(out: Path, scale: str = "", size: tuple[int, int] = (1580, 980)) -> Non
     settle(800)
     s.select(ItemRef("judgment", s.store.judgments()[0].id))
     shot("overview")
+    # ICD 203's items: what would change each judgment, key assumptions, outcomes.
+    s.select(ItemRef("outcome", s.store.outcomes()[0].id))
+    window.tab("overview").browser.scrollToAnchor("key-assumptions")  # type: ignore[attr-defined]
+    shot("overview-analysis")
+    window.tab("overview").browser.verticalScrollBar().setValue(0)  # type: ignore[attr-defined]
     window.open_item(ItemRef("region", "balochistan"))
     shot("minerals")
     window.open_item(ItemRef("event", next(e.id for e in s.store.events()

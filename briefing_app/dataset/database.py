@@ -186,12 +186,32 @@ def _write_map(db: sqlite_utils.Database,
     return measured
 
 
+def _write_analysis(db: sqlite_utils.Database, recs: Records) -> None:
+    """Key assumptions, alternative outcomes and indicators (their lists of ids as JSON)."""
+    lists = ("judgments", "events", "figures")
+    for table, kind, columns in (
+            ("assumptions", "assumption", ["text", "basis", "if_wrong", "judgments"]),
+            ("outcomes", "outcome", ["title", "estimative", "text", "basis", "events",
+                                     "figures"]),
+            ("indicators", "indicator", ["judgment", "direction", "text", "events",
+                                         "figures"])):
+        db.table(table).create(TEXT_COLS | {c: str for c in columns}, pk="id")
+        rows = _rows(recs[kind], columns)
+        for row in rows:
+            for c in lists:
+                if c in row:
+                    row[c] = json.dumps(row[c] or [], ensure_ascii=False)
+        db.table(table).insert_all(rows)
+
+
 def _write_overview(db: sqlite_utils.Database, recs: Records) -> None:
     """The Overview tab's records: bottom line, judgments, key figures, actors."""
-    db.table("overview").create({"id": str, "title": str, "bluf": str, "caveat": str}, pk="id")
+    db.table("overview").create(
+        {"id": str, "title": str, "bluf": str, "question": str, "caveat": str}, pk="id")
     db.table("overview").insert_all(
         [{"id": r.id, "title": r.data["title"], "bluf": r.data["bluf"],
-          "caveat": r.data.get("caveat", "")} for r in recs["overview"]]
+          "question": r.data["question"], "caveat": r.data.get("caveat", "")}
+         for r in recs["overview"]]
     )
     db.table("judgments").create(
         TEXT_COLS | {"estimative": str, "confidence": str, "text": str, "basis": str}, pk="id"
@@ -199,6 +219,7 @@ def _write_overview(db: sqlite_utils.Database, recs: Records) -> None:
     db.table("judgments").insert_all(
         _rows(recs["judgment"], ["estimative", "confidence", "text", "basis"])
     )
+    _write_analysis(db, recs)
     db.table("figures").create(
         TEXT_COLS | {"label": str, "value": float, "value_high": float, "unit": str,
                      "measures": str, "as_of": str, "chart_series": str, "chart_label": str},

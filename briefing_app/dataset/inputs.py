@@ -390,20 +390,71 @@ _ESTIMATIVE_PATTERN = re.compile(
 
 
 def _check_estimative_words(reader: _Reader, inputs: Inputs) -> None:
-    """A judgment's text may use no likelihood word but its own: "likely" in the text of a
-    judgment rated "very likely" says something the record's fields do not (issue 17). Off-scale
-    words in the field itself are refused by the schema."""
-    for record in inputs.records.get("judgment", []):
-        rated = record.data.get("estimative")
-        text = record.data.get("text")
-        if not isinstance(rated, str) or not isinstance(text, str):
-            continue
-        said = sorted({_ESTIMATIVE_IN_TEXT[m.group(1).lower()]
-                       for m in _ESTIMATIVE_PATTERN.finditer(text)} - {rated})
-        if said:
+    """A judgment's or an alternative outcome's text may use no likelihood word but its own:
+    "likely" in the text of a judgment rated "very likely" says something the record's fields do
+    not (issue 17). Off-scale words in the field itself are refused by the schema."""
+    for kind in ("judgment", "outcome"):
+        for record in inputs.records.get(kind, []):
+            rated = record.data.get("estimative")
+            text = " ".join(t for t in (record.data.get("title"), record.data.get("text"))
+                            if isinstance(t, str))
+            if not isinstance(rated, str) or not text:
+                continue
+            said = sorted({_ESTIMATIVE_IN_TEXT[m.group(1).lower()]
+                           for m in _ESTIMATIVE_PATTERN.finditer(text)} - {rated})
+            if said:
+                reader.problem(record.file, record.label(),
+                               f"the text says {', '.join(repr(w) for w in said)} but the "
+                               f"{kind} is rated {rated!r}: use the rating's words, or change "
+                               "the rating")
+
+
+def _check_analysis(reader: _Reader, inputs: Inputs) -> None:
+    """ICD 203's items hold together (issue 17): every key judgment says what would change
+    it (at least one indicator), every indicator is tied to a dated event or a figure of the
+    briefing, every key assumption names the judgments that rest on it, and the alternative
+    outcomes' likelihoods can add up: some probability in each outcome's range must make 100%
+    with the others (the sum of the ranges' lows at most 100, of their highs at least 100)."""
+    recs = inputs.records
+    watched = {r.data.get("judgment") for r in recs.get("indicator", [])}
+    for record in recs.get("judgment", []):
+        if record.id not in watched:
             reader.problem(record.file, record.label(),
-                           f"the text says {', '.join(repr(w) for w in said)} but the judgment "
-                           f"is rated {rated!r}: use the rating's words, or change the rating")
+                           "no indicator says what would change this judgment: add an "
+                           "'indicator' record for it in analysis.toml")
+    for record in recs.get("indicator", []):
+        if not record.data.get("events") and not record.data.get("figures"):
+            reader.problem(record.file, record.label(),
+                           "is tied to nothing: name the timeline 'events' or key 'figures' "
+                           "to watch")
+    for record in recs.get("assumption", []):
+        if not record.data.get("judgments"):
+            reader.problem(record.file, record.label(),
+                           "names no judgment that rests on it ('judgments')")
+    outcomes = recs.get("outcome", [])
+    if not outcomes:
+        return
+    if len(outcomes) < 2:
+        reader.problem(outcomes[0].file, outcomes[0].label(),
+                       "one outcome is no alternative: give at least two")
+        return
+    ranges: dict[object, tuple[float, float]] = {}
+    for r in recs.get("estimative", []):
+        lo, hi = r.data.get("low"), r.data.get("high")
+        if isinstance(lo, int | float) and isinstance(hi, int | float):
+            ranges[r.data.get("word")] = (float(lo), float(hi))
+    spans = [ranges.get(r.data.get("estimative")) for r in outcomes]
+    known = [s for s in spans if s is not None]
+    if len(known) < len(spans):
+        return  # a word off the scale is reported by the schema
+    low = sum(s[0] for s in known)
+    high = sum(s[1] for s in known)
+    if low > 100 or high < 100:
+        words = ", ".join(f"{r.id} {r.data.get('estimative')}" for r in outcomes)
+        reader.problem(outcomes[0].file, "outcomes",
+                       f"their likelihoods cannot add up to 100% ({words}: the ranges add up "
+                       f"to {low:g}-{high:g}%): the outcomes exclude each other and cover the "
+                       "field, so change a rating or an outcome")
 
 
 # Words too common to show that a quote and a claim are about the same thing.
@@ -530,6 +581,7 @@ def _check_references(reader: _Reader, inputs: Inputs) -> None:
                                    "map/boundaries.geojson")
     _check_estimative_words(reader, inputs)
     _check_supports(reader, inputs)
+    _check_analysis(reader, inputs)
     for record in inputs.records["era"]:
         start, end = record.data.get("start"), record.data.get("end")
         if isinstance(start, str) and isinstance(end, str) and end < start[: len(end)]:

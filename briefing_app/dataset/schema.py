@@ -13,6 +13,7 @@ from ..domain import (  # the briefing's vocabularies: shared with the analyst's
     CONFIDENCE_LEVELS,
     ESTIMATIVE_WORDS,
     EVENT_CATEGORIES,
+    INDICATOR_DIRECTIONS,
     REGION_KINDS,
 )
 
@@ -104,7 +105,8 @@ KINDS: dict[str, Kind] = {
             "overview",
             "overview.toml",
             "overview",
-            {"title": req("text"), "bluf": req("text")},
+            # ``question``: the central question the alternative outcomes answer.
+            {"title": req("text"), "bluf": req("text"), "question": req("text")},
             single=True,
         ),
         Kind(
@@ -116,6 +118,47 @@ KINDS: dict[str, Kind] = {
                 "confidence": req("enum", choices=CONFIDENCE_LEVELS),
                 "text": req("text"),
                 "basis": req("text"),
+            },
+            title="text",
+        ),
+        # ICD 203 made visible (analysis.toml): the key assumptions apart from the information,
+        # the alternative outcomes of the central question, and what would change each key
+        # judgment. Each is the briefing's assessment and rests on cited facts.
+        Kind(
+            "assumption",
+            "analysis.toml",
+            "assumption",
+            {
+                "text": req("text"),
+                "basis": req("text"),
+                "if_wrong": req("text"),  # what changes in the judgments if it fails
+                "judgments": req("refs", target="judgment"),
+            },
+            title="text",
+        ),
+        Kind(
+            "outcome",
+            "analysis.toml",
+            "outcome",
+            {
+                "title": req("text"),
+                "estimative": req("enum", choices=ESTIMATIVE_WORDS),
+                "text": req("text"),
+                "basis": req("text"),
+                "events": opt("refs", target="event"),  # signs that it is under way
+                "figures": opt("refs", target="figure"),
+            },
+        ),
+        Kind(
+            "indicator",
+            "analysis.toml",
+            "indicator",
+            {
+                "judgment": req("ref", target="judgment"),
+                "direction": req("enum", choices=INDICATOR_DIRECTIONS),
+                "text": req("text"),
+                "events": opt("refs", target="event"),  # what it is tied to: at least one
+                "figures": opt("refs", target="figure"),
             },
             title="text",
         ),

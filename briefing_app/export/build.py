@@ -22,7 +22,17 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from typing import cast
 
-from ..domain import CREDIBILITY, RELIABILITY, Actor, Event, ItemRef, PartialDate, is_own
+from ..domain import (
+    CREDIBILITY,
+    RELIABILITY,
+    Actor,
+    Event,
+    Indicator,
+    ItemRef,
+    Outcome,
+    PartialDate,
+    is_own,
+)
 from ..store.anchoring import Placement, place_notes
 from ..store.briefing import BriefingStore, newest_fact
 from ..store.describe import KIND_LABELS
@@ -49,7 +59,8 @@ from .model import (
 
 #: Which item kinds each choosable section presents (a note on such an item goes with it).
 SECTION_KINDS: dict[str, tuple[str, ...]] = {
-    "overview": ("overview", "judgment", "figure", "benefit"),
+    "overview": ("overview", "judgment", "assumption", "outcome", "indicator", "figure",
+                 "benefit"),
     "minerals": ("region", "mineral", "project"),
     "timeline": ("event", "era"),
     "risks": ("risk",),
@@ -366,13 +377,36 @@ def _summary(b: _Builder, store: Briefing) -> Section:
                           lead_in=f"{j.estimative.capitalize()} ({j.confidence} "
                                   f"confidence){mine(j)}."))
     out.append(Bullets(items, ordered=True))
+    indicators: dict[str, list[Indicator]] = {}
+    for ind in store.indicators():
+        indicators.setdefault(ind.judgment, []).append(ind)
+    events = {e.id: e for e in store.events()}
+    figures = {f.id: f for f in store.figures()}
+
+    def tied(x: Indicator | Outcome) -> str:
+        return "; ".join([f"{events[e].date.label()}, {events[e].title}" for e in x.events
+                          if e in events] + [figures[f].label for f in x.figures
+                                             if f in figures])
+
+    numbers = {j.id: i for i, j in enumerate(judgments, start=1)}
     for i, j in enumerate(judgments, start=1):
         jref = ItemRef("judgment", j.id)
         extra.append(Para(j.basis, style="meta", lead_in=f"Basis for judgment {i}{mine(j)}:"))
         extra.extend(b.grading(jref))
         extra.extend(b.caveat(j.caveat))
+        # What would change it (ICD 203): each sign to watch, tied to events or figures.
+        for ind in indicators.get(j.id, []):
+            iref = ItemRef("indicator", ind.id)
+            watch = tied(ind)
+            extra.append(Para(ind.text + (f" Watch: {watch}." if watch else ""),
+                              b.refs.of(iref), style="meta",
+                              lead_in=f"What would {ind.direction} judgment {i}:"))
+            extra.extend(b.caveat(ind.caveat))
+            extra.extend(b.notes(iref, f"what would change judgment {i}", "key-judgments"))
         extra.extend(b.notes(jref, f"judgment {i}", "key-judgments"))
     out.extend(extra)
+    _assumptions(b, store, out, numbers)
+    _outcomes(b, store, out, tied)
     scale = store.estimative_scale()
     if scale:
         cite = b.refs.of(ItemRef("estimative", scale[0].id))
@@ -385,6 +419,59 @@ def _summary(b: _Builder, store: Briefing) -> Section:
         out.append(Para("Confidence (low, moderate, high) says how well the sources support a "
                         "judgment, not how likely it is.", style="meta"))
     return section
+
+
+def _assumptions(b: _Builder, store: Briefing, out: list[Block],
+                 numbers: dict[str, int]) -> None:
+    """The key assumptions, apart from the information (ICD 203), each with the judgments
+    resting on it and what changes if it fails."""
+    assumptions = store.assumptions()
+    if not assumptions:
+        return
+    out.append(b.heading("Key assumptions", 2, "key-assumptions"))
+    out.append(Para("What the judgments take as given, apart from the information: the "
+                    "briefing's assessment.", style="meta"))
+    for n, a in enumerate(assumptions, start=1):
+        aref = ItemRef("assumption", a.id)
+        rests = ", ".join(str(n) for n in sorted(numbers[j] for j in a.judgments
+                                                   if j in numbers))
+        which = f" (judgment{'s' if ',' in rests else ''} {rests})" if rests else ""
+        out.append(Para(a.text, b.refs.of(aref), lead_in=f"Assumption {n}."))
+        out.append(Para(a.basis, style="meta", lead_in="Basis:"))
+        out.append(Para(a.if_wrong, style="meta", lead_in=f"If it is wrong{which}:"))
+        out.extend(b.caveat(a.caveat))
+        out.extend(b.notes(aref, f"assumption {n}", "key-assumptions"))
+
+
+def _outcomes(b: _Builder, store: Briefing, out: list[Block],
+              tied: Callable[[Outcome], str]) -> None:
+    """The alternative outcomes of the central question, with their likelihoods, and the
+    check that those can add up (ICD 203)."""
+    outcomes = store.outcomes()
+    if not outcomes:
+        return
+    ranges = {w.word: w for w in store.estimative_scale()}
+    out.append(b.heading("Alternative outcomes", 2, "alternative-outcomes"))
+    out.append(Para(store.overview().question, style="lead"))
+    out.append(Para("The briefing's assessment: the outcomes exclude each other and together "
+                    "cover the field; their likelihoods use the estimative scale below.",
+                    style="meta"))
+    for n, oc in enumerate(outcomes, start=1):
+        oref = ItemRef("outcome", oc.id)
+        w = ranges.get(oc.estimative)
+        span = f" ({w.range_label()})" if w else ""
+        out.append(Para(oc.text, b.refs.of(oref),
+                        lead_in=f"{n}. {oc.title}: {oc.estimative}{span}."))
+        signs = tied(oc)
+        out.append(Para(oc.basis + (f" Signs so far: {signs}." if signs else ""),
+                        style="meta", lead_in="Basis:"))
+        out.extend(b.caveat(oc.caveat))
+        out.extend(b.notes(oref, f"outcome {n}, {oc.title}", "alternative-outcomes"))
+    if all(oc.estimative in ranges for oc in outcomes):
+        low = sum(ranges[oc.estimative].low for oc in outcomes)
+        high = sum(ranges[oc.estimative].high for oc in outcomes)
+        out.append(Para(f"Together the ranges span {low:g}\u2013{high:g}%, so probabilities "
+                        "inside them can add up to 100%.", style="meta"))
 
 
 def _scope(b: _Builder, store: Briefing, doc: Document,

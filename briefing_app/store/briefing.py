@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from ..domain import (
     Actor,
+    Assumption,
     Benefit,
     Boundary,
     Citation,
@@ -22,10 +23,12 @@ from ..domain import (
     EstimativeWord,
     Event,
     Figure,
+    Indicator,
     Item,
     ItemRef,
     Judgment,
     Mineral,
+    Outcome,
     Overview,
     PartialDate,
     Passage,
@@ -129,6 +132,9 @@ class BriefingStore:
         if self._index is None:
             self._index = {
                 "judgment": {x.id: x for x in self.judgments()},
+                "assumption": {x.id: x for x in self.assumptions()},
+                "outcome": {x.id: x for x in self.outcomes()},
+                "indicator": {x.id: x for x in self.indicators()},
                 "figure": {x.id: x for x in self.figures()},
                 "actor": {x.id: x for x in self.actors()},
                 "region": {x.id: x for x in self.regions()},
@@ -159,7 +165,7 @@ class BriefingStore:
     # -- the briefing -----------------------------------------------------------------------
     def overview(self) -> Overview:
         r = self._all("SELECT * FROM overview LIMIT 1")[0]
-        return Overview(r["id"], r["title"], r["bluf"], r["caveat"] or "")
+        return Overview(r["id"], r["title"], r["bluf"], r["caveat"] or "", r["question"] or "")
 
     @_memoized
     def judgments(self) -> list[Judgment]:
@@ -167,6 +173,35 @@ class BriefingStore:
             Judgment(r["id"], r["seq"], r["estimative"], r["confidence"], r["text"], r["basis"],
                      r["caveat"] or "")
             for r in self._all("SELECT * FROM judgments ORDER BY seq")
+        ]
+
+    # -- the analytic method made visible (ICD 203) ---------------------------------------
+    @_memoized
+    def assumptions(self) -> list[Assumption]:
+        """The key assumptions, apart from the information."""
+        return [
+            Assumption(r["id"], r["seq"], r["text"], r["basis"], r["if_wrong"],
+                       tuple(_json(r["judgments"])), r["caveat"] or "")
+            for r in self._all("SELECT * FROM assumptions ORDER BY seq")
+        ]
+
+    @_memoized
+    def outcomes(self) -> list[Outcome]:
+        """The alternative outcomes of the overview's central question."""
+        return [
+            Outcome(r["id"], r["seq"], r["title"], r["estimative"], r["text"], r["basis"],
+                    tuple(_json(r["events"])), tuple(_json(r["figures"])), r["caveat"] or "")
+            for r in self._all("SELECT * FROM outcomes ORDER BY seq")
+        ]
+
+    @_memoized
+    def indicators(self) -> list[Indicator]:
+        """What would change each key judgment (in the judgments' order, then their own)."""
+        return [
+            Indicator(r["id"], r["seq"], r["judgment"], r["direction"], r["text"],
+                      tuple(_json(r["events"])), tuple(_json(r["figures"])), r["caveat"] or "")
+            for r in self._all("SELECT i.* FROM indicators i JOIN judgments j ON "
+                               "j.id = i.judgment ORDER BY j.seq, i.seq")
         ]
 
     @_memoized
@@ -375,8 +410,9 @@ class BriefingStore:
     def items(self, kind: str | None = None) -> list[Item]:
         order = "CASE kind " + " ".join(
             f"WHEN '{k}' THEN {i}" for i, k in enumerate(
-                ("overview", "judgment", "figure", "actor", "region", "mineral", "project",
-                 "event", "era", "benefit", "risk", "source"))
+                ("overview", "judgment", "assumption", "outcome", "indicator", "figure",
+                 "actor", "region", "mineral", "project", "event", "era", "benefit", "risk",
+                 "source"))
         ) + " END"
         if kind is None:
             rows = self._all(f"SELECT * FROM items ORDER BY {order}, seq")

@@ -18,6 +18,9 @@ from .briefing import BriefingStore
 KIND_LABELS = {
     "overview": "Briefing",
     "judgment": "Key judgment",
+    "assumption": "Key assumption (briefing's assessment)",
+    "outcome": "Alternative outcome (briefing's assessment)",
+    "indicator": "What would change a judgment (briefing's assessment)",
     "figure": "Key figure",
     "actor": "Actor",
     "region": "Region",
@@ -137,9 +140,38 @@ def _describe(store: BriefingStore, ref: ItemRef) -> Description | None:
     if obj is None:
         return None
     if k == "judgment":
+        changes = [(ItemRef("indicator", x.id), f"would {x.direction} it: {x.text}")
+                   for x in store.indicators() if x.judgment == i]
         return Description(
             ref, label, obj.text, f"{obj.estimative.capitalize()} \u00b7 {obj.confidence} "
-            "confidence", [("Basis", obj.basis)], caveat=obj.caveat, provenance=prov)
+            "confidence", [("Basis", obj.basis)],
+            related=[("What would change it", changes)] if changes else [],
+            caveat=obj.caveat, provenance=prov)
+    if k == "assumption":
+        rests = [(ItemRef("judgment", j), idx["judgment"][j].text) for j in obj.judgments
+                 if j in idx.get("judgment", {})]
+        return Description(ref, label, obj.text, "", [("Basis", obj.basis),
+                                                       ("If it is wrong", obj.if_wrong)],
+                           related=[("Judgments resting on it", rests)], caveat=obj.caveat,
+                           provenance=prov)
+    if k in ("outcome", "indicator"):
+        tied = [(ItemRef("event", e), f"{idx['event'][e].date.short_label()}: "
+                 f"{idx['event'][e].title}") for e in obj.events if e in idx.get("event", {})]
+        tied += [(ItemRef("figure", f), idx["figure"][f].label) for f in obj.figures
+                 if f in idx.get("figure", {})]
+        if k == "outcome":
+            question = store.overview().question
+            return Description(ref, label, obj.title, obj.estimative.capitalize(),
+                               [("Question", question), ("Outcome", obj.text),
+                                ("Basis", obj.basis)],
+                               related=[("Signs so far", tied)] if tied else [],
+                               caveat=obj.caveat, provenance=prov)
+        judged = idx.get("judgment", {}).get(obj.judgment)
+        related = [("Key judgment", [(ItemRef("judgment", obj.judgment), judged.text)])
+                   ] if judged else []
+        return Description(ref, label, obj.text, f"Would {obj.direction} the judgment",
+                           [], related=[*related, ("Watch", tied)], caveat=obj.caveat,
+                           provenance=prov)
     if k == "figure":
         fields = [("Value", f"{obj.value_text()} {obj.unit}"), ("Measures", obj.measures)]
         if obj.as_of:

@@ -60,8 +60,9 @@ def description_html(d: Description, source_title: Callable[[str], str] | None =
                          + "".join(f"<li>{esc(x)}</li>" for x in items) + "</ul>")
     for label, refs in d.related:
         if refs:
-            parts.append(f"<h3>{esc(label)}</h3><p>"
-                         + ", ".join(item_link(r, t) for r, t in refs) + "</p>")
+            # One per line: the entries are titles and sentences that hold commas themselves.
+            parts.append(f"<h3>{esc(label)}</h3><ul>"
+                         + "".join(f"<li>{item_link(r, t)}</li>" for r, t in refs) + "</ul>")
     if d.provenance:
         parts.append("<h3>Sources</h3>")
         for n, p in enumerate(d.provenance, start=1):

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain import ItemRef, PartialDate
+from ..domain import Indicator, ItemRef, PartialDate
 from ..store.briefing import newest_fact
 from .detail import handle_link
 from .models import OWN_MARK
@@ -115,7 +115,8 @@ class OverviewTab(QWidget):
     # -- content -----------------------------------------------------------------------------
     def render(self) -> None:
         s = self.store
-        prov = s.all_provenance(("overview", "judgment", "figure", "benefit", "actor"))
+        prov = s.all_provenance(("overview", "judgment", "assumption", "outcome", "indicator",
+                                 "figure", "benefit", "actor"))
 
         def tags(ref: ItemRef) -> str:
             return source_tags(ref, prov.get(ref, []))
@@ -138,10 +139,31 @@ class OverviewTab(QWidget):
         if o.caveat:
             out.append(f'<p class="caveat"><b>Caveat:</b> {esc(o.caveat)}</p>')
 
+        index = s.index()
+
+        def watch(events: tuple[str, ...], figures: tuple[str, ...]) -> str:
+            """The timeline events and key figures an item is tied to, each a link."""
+            links = [sel(ItemRef("event", e), f"{index['event'][e].date.short_label()} "
+                         f"{index['event'][e].title}") for e in events if e in index["event"]]
+            links += [sel(ItemRef("figure", f), index["figure"][f].label)
+                      for f in figures if f in index["figure"]]
+            return "; ".join(links)
+
+        indicators: dict[str, list[Indicator]] = {}
+        for ind in s.indicators():
+            indicators.setdefault(ind.judgment, []).append(ind)
+        numbers: dict[str, int] = {}
         out.append("<h2>Key judgments</h2><ol>")
-        for j in s.judgments():
+        for n, j in enumerate(s.judgments(), start=1):
+            numbers[j.id] = n
             ref = ItemRef("judgment", j.id)
             mine = own_badge("judgment") if j.own else ""
+            changes = "".join(
+                f'<br>• <i>Would {esc(i.direction)} it:</i> '
+                f'{sel(ItemRef("indicator", i.id), i.text)} {tags(ItemRef("indicator", i.id))}'
+                f'<br>&nbsp;&nbsp;<span class="muted">Watch: '
+                f'{watch(i.events, i.figures)}</span>'
+                for i in indicators.get(j.id, []))
             out.append(
                 f'<li><span class="est">{esc(j.estimative.capitalize())}</span> '
                 f'<span class="muted">({esc(j.confidence)} confidence)</span>: '
@@ -149,8 +171,58 @@ class OverviewTab(QWidget):
                 f'<span class="muted">Basis: {esc(j.basis)}</span>'
                 + (f'<br><span class="caveat">Caveat: {esc(j.caveat)}</span>' if j.caveat
                    else "")
+                + (f"<br><b>What would change it</b>{changes}" if changes else "")
                 + "</li>")
         out.append("</ol>")
+
+        assumptions = s.assumptions()
+        if assumptions:
+            out.append('<h2><a name="key-assumptions"></a>Key assumptions</h2>'
+                       "<p class=\"muted\">What the judgments take "
+                       "as given, apart from the information: the briefing's assessment, "
+                       "each with what it rests on and what changes if it fails.</p><ol>")
+            for a in assumptions:
+                ref = ItemRef("assumption", a.id)
+                rests = ", ".join(str(n) for n in sorted(numbers[j] for j in a.judgments
+                                                       if j in numbers))
+                which = f" (judgment{'s' if ',' in rests else ''} {rests})" if rests else ""
+                out.append(
+                    f"<li>{sel(ref, a.text)} {tags(ref)}<br>"
+                    f'<span class="muted">Basis: {esc(a.basis)}</span><br>'
+                    f"<i>If it is wrong{esc(which)}:</i> {esc(a.if_wrong)}"
+                    + (f'<br><span class="caveat">Caveat: {esc(a.caveat)}</span>'
+                       if a.caveat else "")
+                    + "</li>")
+            out.append("</ol>")
+
+        outcomes = s.outcomes()
+        if outcomes:
+            ranges = {w.word: w for w in s.estimative_scale()}
+            out.append('<h2><a name="alternative-outcomes"></a>Alternative outcomes</h2>'
+                       f"<p><b>{esc(o.question)}</b></p>"
+                       "<p class=\"muted\">The briefing's assessment: the outcomes exclude "
+                       "each other and together cover the field; their likelihoods use the "
+                       "scale below.</p><ol>")
+            for oc in outcomes:
+                ref = ItemRef("outcome", oc.id)
+                w = ranges.get(oc.estimative)
+                span = f" ({w.low:g}\u2013{w.high:g}%)" if w else ""
+                signs = watch(oc.events, oc.figures)
+                out.append(
+                    f'<li><span class="est">{esc(oc.estimative.capitalize())}</span>'
+                    f'<span class="muted">{esc(span)}</span>: <b>{sel(ref, oc.title)}</b>. '
+                    f"{esc(oc.text)} {tags(ref)}<br>"
+                    f'<span class="muted">Basis: {esc(oc.basis)}</span>'
+                    + (f'<br><span class="muted">Signs so far: {signs}</span>' if signs else "")
+                    + (f'<br><span class="caveat">Caveat: {esc(oc.caveat)}</span>'
+                       if oc.caveat else "")
+                    + "</li>")
+            out.append("</ol>")
+            if all(oc.estimative in ranges for oc in outcomes):
+                low = sum(ranges[oc.estimative].low for oc in outcomes)
+                high = sum(ranges[oc.estimative].high for oc in outcomes)
+                out.append(f'<p class="muted">Together the ranges span {low:g}\u2013{high:g}%, '
+                           "so probabilities inside them can add up to 100%.</p>")
         # The scale the judgments' words come from, as in every export (one scale everywhere).
         scale = sorted(s.estimative_scale(), key=lambda w: -w.high)
         if scale:
