@@ -162,7 +162,7 @@ def test_fts_index_covers_items_and_passages(built: Path) -> None:
 def test_foreign_keys_hold(built: Path) -> None:
     assert q(built, "PRAGMA foreign_key_check") == []
     meta = dict(q(built, "SELECT key, value FROM meta"))
-    assert meta["schema_version"] == "1"
+    assert meta["schema_version"] == "2"
     assert len(meta["content_hash"]) == 64
 
 

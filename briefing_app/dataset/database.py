@@ -26,7 +26,8 @@ from .geo import polygons_area_km2, polygons_centroid
 from .inputs import Inputs, Record, load_inputs
 from .schema import KINDS
 
-SCHEMA_VERSION = 1
+# 2: the quotes' supporting words, the overview's question, assumptions, outcomes, indicators.
+SCHEMA_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -187,7 +188,9 @@ def _write_map(db: sqlite_utils.Database,
 
 
 def _write_analysis(db: sqlite_utils.Database, recs: Records) -> None:
-    """Key assumptions, alternative outcomes and indicators (their lists of ids as JSON)."""
+    """Key assumptions, alternative outcomes and indicators. Their lists of ids are written
+    space-separated (ids are slugs): the Overview reads them before the first paint, where
+    the json module is not imported."""
     lists = ("judgments", "events", "figures")
     for table, kind, columns in (
             ("assumptions", "assumption", ["text", "basis", "if_wrong", "judgments"]),
@@ -200,7 +203,7 @@ def _write_analysis(db: sqlite_utils.Database, recs: Records) -> None:
         for row in rows:
             for c in lists:
                 if c in row:
-                    row[c] = json.dumps(row[c] or [], ensure_ascii=False)
+                    row[c] = " ".join(row[c] or [])
         db.table(table).insert_all(rows)
 
 

@@ -41,7 +41,7 @@ from ..domain import (
     Source,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # the version of dataset/database.py this store reads
 
 
 T = TypeVar("T")
@@ -181,7 +181,7 @@ class BriefingStore:
         """The key assumptions, apart from the information."""
         return [
             Assumption(r["id"], r["seq"], r["text"], r["basis"], r["if_wrong"],
-                       tuple(_json(r["judgments"])), r["caveat"] or "")
+                       tuple(r["judgments"].split()), r["caveat"] or "")
             for r in self._all("SELECT * FROM assumptions ORDER BY seq")
         ]
 
@@ -190,7 +190,7 @@ class BriefingStore:
         """The alternative outcomes of the overview's central question."""
         return [
             Outcome(r["id"], r["seq"], r["title"], r["estimative"], r["text"], r["basis"],
-                    tuple(_json(r["events"])), tuple(_json(r["figures"])), r["caveat"] or "")
+                    tuple(r["events"].split()), tuple(r["figures"].split()), r["caveat"] or "")
             for r in self._all("SELECT * FROM outcomes ORDER BY seq")
         ]
 
@@ -199,7 +199,7 @@ class BriefingStore:
         """What would change each key judgment (in the judgments' order, then their own)."""
         return [
             Indicator(r["id"], r["seq"], r["judgment"], r["direction"], r["text"],
-                      tuple(_json(r["events"])), tuple(_json(r["figures"])), r["caveat"] or "")
+                      tuple(r["events"].split()), tuple(r["figures"].split()), r["caveat"] or "")
             for r in self._all("SELECT i.* FROM indicators i JOIN judgments j ON "
                                "j.id = i.judgment ORDER BY j.seq, i.seq")
         ]
@@ -381,17 +381,10 @@ class BriefingStore:
             (ref.kind, ref.id),
         )]
 
-    @cached_property
-    def _quotes_name_support(self) -> bool:
-        """Whether the database stores the record's words each quote supports (a database
-        built before they were named has no such column)."""
-        return any(r["name"] == "supports" for r in self._all("PRAGMA table_info(provenance)"))
-
     def _provenance_row(self, r: sqlite3.Row) -> Provenance:
         if r["kind"] == "quote":
-            supports = r["supports"] if self._quotes_name_support else None
             return Provenance("quote", r["source_id"], r["passage_id"], r["start"], r["end"],
-                              r["quote"], supports=supports or "")
+                              r["quote"], supports=r["supports"] or "")
         return Provenance("citation", citation=self._citations[r["citation_id"]])
 
     def all_provenance(self, kinds: tuple[str, ...] = ()) -> dict[ItemRef, list[Provenance]]:

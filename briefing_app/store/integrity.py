@@ -10,14 +10,14 @@ until it changes.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 from pathlib import Path
 
 from ..paths import checksum_file
 
-CACHE_FILE = "verified-databases.json"
+# One "file version<TAB>digest" line per verified file version: read before the first paint,
+# so plain text (json and hashlib cost more to import than the check itself).
+CACHE_FILE = "verified-databases.txt"
 CACHE_ENTRIES = 16
 
 
@@ -41,6 +41,8 @@ def expected_digest(database: Path) -> str:
 
 
 def file_digest(path: Path) -> str:
+    import hashlib  # only when a file version is hashed, not on every start
+
     h = hashlib.sha256()
     with path.open("rb") as fh:
         while chunk := fh.read(1 << 20):
@@ -55,12 +57,15 @@ def _version_key(path: Path) -> str:
 
 def _load_cache(cache: Path) -> dict[str, str]:
     try:
-        data = json.loads((cache / CACHE_FILE).read_text(encoding="utf-8"))
+        text = (cache / CACHE_FILE).read_text(encoding="utf-8")
     except (OSError, ValueError):
         return {}
-    if not isinstance(data, dict):
-        return {}
-    return {str(k): str(v) for k, v in data.items()}
+    entries = {}
+    for line in text.splitlines():
+        key, tab, digest = line.rpartition("\t")
+        if tab and key:
+            entries[key] = digest
+    return entries
 
 
 def _save_cache(cache: Path, entries: dict[str, str]) -> None:
@@ -68,7 +73,10 @@ def _save_cache(cache: Path, entries: dict[str, str]) -> None:
     try:
         cache.mkdir(parents=True, exist_ok=True)
         tmp = cache / f".{CACHE_FILE}.{os.getpid()}.tmp"
-        tmp.write_text(json.dumps(entries, indent=0, sort_keys=True), encoding="utf-8")
+        # (a path holding a tab or a line break is not cached: it is hashed each time)
+        lines = [f"{k}\t{v}\n" for k, v in sorted(entries.items())
+                 if "\n" not in k and "\r" not in k and "\t" not in k]
+        tmp.write_text("".join(lines), encoding="utf-8")
         os.replace(tmp, cache / CACHE_FILE)
     except OSError:
         pass

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import uuid
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -165,6 +164,8 @@ PROVENANCE_KINDS = ("passage", "citation", "assessment")
 
 
 def new_id() -> str:
+    import uuid  # (uuid imports platform: not before the first paint)
+
     return OWN_PREFIX + uuid.uuid4().hex[:16]
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..domain import (
     Actor,
@@ -32,7 +32,9 @@ from ..domain import (
     is_own,
 )
 from .briefing import BriefingStore
-from .own import OwnItem, OwnProvenance, OwnSource
+
+if TYPE_CHECKING:  # (the own-work module is read when the workspace opens, after the first paint)
+    from .own import OwnItem, OwnProvenance, OwnSource
 
 #: The timeline lane an own event without an actor goes in.
 ANALYST_LANE = "own-analyst"

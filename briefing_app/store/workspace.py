@@ -13,7 +13,6 @@ import os
 import re
 import sqlite3
 import sys
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -295,7 +294,7 @@ class Workspace(OwnWork):
             raise ValueError("a note is attached to exactly one item or one text range")
         _check_note_fields(body, tag, colour)
         now = self._clock()
-        note = Note(note_id or uuid.uuid4().hex, body, target, anchor, tag, colour,
+        note = Note(note_id or _new_id(), body, target, anchor, tag, colour,
                     created_at or now, updated_at or created_at or now)
         with self._write() as conn:
             conn.execute(
@@ -428,6 +427,12 @@ NOTE_COLUMNS = ("id, body, item_kind, item_id, source_id, start, end, quote, pre
 
 
 _CREATED = itemgetter(12)  # created_at in NOTE_COLUMNS
+
+
+def _new_id() -> str:
+    import uuid  # (uuid imports platform: not before the first paint)
+
+    return uuid.uuid4().hex
 
 
 def _note(r: sqlite3.Row | tuple[Any, ...]) -> Note:
@@ -716,7 +721,7 @@ def _move_aside(path: Path, reason: str) -> Path:
 
 
 def _is_writable_folder(folder: Path) -> bool:
-    probe = folder / f".write-test-{uuid.uuid4().hex}"
+    probe = folder / f".write-test-{_new_id()}"
     try:
         probe.touch()
         probe.unlink()

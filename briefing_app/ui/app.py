@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QSettings, QSocketNotifier, QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from ..paths import CACHE_ENV, WORKSPACE_ENV, bundled_database, cache_dir, icon_path
 from ..store.briefing import BriefingStore, BundledDataError
@@ -109,7 +109,7 @@ def _run(args: Namespace, started: float) -> int:
         if not args.smoke and app.platformName() not in ("offscreen", "minimal"):
             from .richtext import plain_message
 
-            plain_message(None, "Briefing cannot start", str(exc), QMessageBox.Icon.Critical)
+            plain_message(None, "Briefing cannot start", str(exc), critical=True)
         return 1
 
     from .main_window import MainWindow

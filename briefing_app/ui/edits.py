@@ -17,7 +17,7 @@ before their text is thrown away (:func:`keep_or_discard`).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt
@@ -26,10 +26,12 @@ from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QWidget,
 )
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMessageBox
 
 Editor = QLineEdit | QPlainTextEdit
 #: Focus moves that do not mean "the user is done with this text".
@@ -158,6 +160,8 @@ class PendingEdits(QObject):
 def keep_or_discard(parent: QWidget, what: str) -> QMessageBox.StandardButton:
     """Ask what to do with typed text a dialog is about to close on: Save, Discard or Cancel
     (keep editing). The default is Save, so Enter never throws text away."""
+    from PySide6.QtWidgets import QMessageBox  # (not needed before the first paint)
+
     box = QMessageBox(QMessageBox.Icon.Question, "Unsaved text",
                       f"You have typed {what} that is not saved yet.",
                       QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard

@@ -20,7 +20,7 @@ from PySide6.QtCore import (
 )
 
 from ..domain import Event, ItemRef, Mineral, Project, Region
-from .richtext import plain_tooltip
+from .richtext import OWN_MARK, plain_tooltip
 
 T = TypeVar("T")
 Index = QModelIndex | QPersistentModelIndex
@@ -28,8 +28,6 @@ REF_ROLE = Qt.ItemDataRole.UserRole + 1  # the row's ItemRef
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 OWN_ROLE = Qt.ItemDataRole.UserRole + 3  # True for the analyst's own item
 
-#: What marks the analyst's own items in lists, tables and charts.
-OWN_MARK = "\u270e"
 
 
 def own_note(kind: str) -> str:

@@ -22,9 +22,8 @@ from PySide6.QtWidgets import (
 from ..domain import Indicator, ItemRef, PartialDate
 from ..store.briefing import newest_fact
 from .detail import handle_link
-from .models import OWN_MARK
 from .own_actions import OwnItemActions
-from .richtext import esc, plain_link, source_tags, style_sheet
+from .richtext import OWN_MARK, esc, plain_link, source_tags, style_sheet
 from .session import Change, Session
 from .views import links_then_out
 
@@ -139,14 +138,16 @@ class OverviewTab(QWidget):
         if o.caveat:
             out.append(f'<p class="caveat"><b>Caveat:</b> {esc(o.caveat)}</p>')
 
-        index = s.index()
+        # (Only the kinds shown here are read: the whole index is not needed for the first paint.)
+        events_by_id = {e.id: e for e in s.events()}
+        figures_by_id = {f.id: f for f in s.figures()}
 
         def watch(events: tuple[str, ...], figures: tuple[str, ...]) -> str:
             """The timeline events and key figures an item is tied to, each a link."""
-            links = [sel(ItemRef("event", e), f"{index['event'][e].date.short_label()} "
-                         f"{index['event'][e].title}") for e in events if e in index["event"]]
-            links += [sel(ItemRef("figure", f), index["figure"][f].label)
-                      for f in figures if f in index["figure"]]
+            links = [sel(ItemRef("event", e), f"{events_by_id[e].date.short_label()} "
+                         f"{events_by_id[e].title}") for e in events if e in events_by_id]
+            links += [sel(ItemRef("figure", f), figures_by_id[f].label)
+                      for f in figures if f in figures_by_id]
             return "; ".join(links)
 
         indicators: dict[str, list[Indicator]] = {}

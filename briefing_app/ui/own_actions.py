@@ -14,7 +14,7 @@ from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import QPushButton, QWidget
 
 from ..domain import ItemRef, is_own
-from .models import OWN_MARK
+from .richtext import OWN_MARK
 from .session import Change, Session
 
 #: What each kind is called in the window ("Add key figure...", "Delete your risk?").

@@ -6,17 +6,26 @@ nothing a note or a record contains is ever interpreted as markup.
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from ..domain import ItemRef, Provenance
 
+# What html.escape replaces, in one pass (the html module costs more to import before the first
+# paint than every escape the Overview makes).
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;",
+                          "\n": "<br>"})
+_TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+
+#: What marks the analyst's own items in lists, tables, charts and the Overview.
+OWN_MARK = "\u270e"
+
 
 def esc(text: str) -> str:
-    return html.escape(text, quote=True).replace("\n", "<br>")
+    """Text as HTML: escaped as ``html.escape(text, quote=True)`` does, line breaks as <br>."""
+    return text.translate(_ESCAPES)
 
 
 TOOLTIP_CHARS = 2000
@@ -30,12 +39,16 @@ def plain_tooltip(text: str) -> str:
         return ""
     if len(text) > TOOLTIP_CHARS:
         text = text[:TOOLTIP_CHARS] + "\u2026"
-    return f"<p style='white-space:pre-wrap'>{html.escape(text, quote=False)}</p>"
+    return f"<p style='white-space:pre-wrap'>{text.translate(_TEXT_ESCAPES)}</p>"
 
 
 def plain_message(parent: QWidget | None, title: str, text: str,
-                  icon: QMessageBox.Icon = QMessageBox.Icon.Warning) -> None:
-    """A message box that shows ``text`` (paths, error messages, user text) literally."""
+                  critical: bool = False) -> None:
+    """A message box (a warning, or ``critical``) that shows ``text`` (paths, error messages,
+    user text) literally."""
+    from PySide6.QtWidgets import QMessageBox  # (its type costs 5 ms before the first paint)
+
+    icon = QMessageBox.Icon.Critical if critical else QMessageBox.Icon.Warning
     box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
     box.setTextFormat(Qt.TextFormat.PlainText)
     box.exec()

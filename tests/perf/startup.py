@@ -73,13 +73,13 @@ def database_check_ms(runs: int = 20) -> dict[str, float]:
     after an install or update) and the cached check every later start makes."""
     sys.path.insert(0, str(HERE.parents[1]))
     from briefing_app.paths import bundled_database
-    from briefing_app.store.integrity import verify
+    from briefing_app.store.integrity import CACHE_FILE, verify
 
     db = bundled_database()
     cache = SCRATCH / "cache"
     hashed, cached = [], []
     for _ in range(runs):
-        (cache / "verified-databases.json").unlink(missing_ok=True)
+        (cache / CACHE_FILE).unlink(missing_ok=True)
         t = time.perf_counter()
         verify(db, cache)
         hashed.append((time.perf_counter() - t) * 1000)
