@@ -89,6 +89,9 @@ class OverviewTab(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
         layout.addWidget(self.splitter)
+        # Until the first paint only the first screen is set (title, bottom line, key
+        # judgments); the rest follows right after it (``after_first_paint``).
+        self._complete = False
         self.render()
         session.changed.connect(self._on_change)
         session.workspaceReady.connect(self._on_workspace)
@@ -175,6 +178,9 @@ class OverviewTab(QWidget):
                 + (f"<br><b>What would change it</b>{changes}" if changes else "")
                 + "</li>")
         out.append("</ol>")
+        if not self._complete:
+            self._show(out)
+            return
 
         assumptions = s.assumptions()
         if assumptions:
@@ -270,9 +276,12 @@ class OverviewTab(QWidget):
                        f'<td class="muted">{esc(a.kind.replace("-", " "))}</td>'
                        f"<td>{tags(ref)}</td></tr>")
         out.append("</table>")
+        self._show(out)
+
+    def _show(self, html: list[str]) -> None:
         self.browser.document().setDefaultStyleSheet(style_sheet(self.palette())
                                                      + own_style(self.palette()))
-        self.browser.setHtml("".join(out))
+        self.browser.setHtml("".join(html))
 
     def _on_link(self, url: QUrl) -> None:
         href = url.toString()
@@ -286,6 +295,8 @@ class OverviewTab(QWidget):
 
     # -- chart (after the first paint) ---------------------------------------------------------
     def after_first_paint(self) -> None:
+        self._complete = True
+        self.rerender()  # the rest of the text, below the first screen: nothing visible moves
         QTimer.singleShot(0, self._build_chart)
 
     def _build_chart(self) -> None:

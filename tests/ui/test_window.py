@@ -411,3 +411,27 @@ def test_the_reader_does_not_move_when_the_passage_label_grows(window: MainWindo
     qtbot.wait(50)
     assert tab.splitter.sizes() == before
     assert tab.reader.geometry().width() > 0
+
+
+def test_the_overview_sets_its_first_screen_before_the_first_paint_and_the_rest_after(
+        app, qtbot, store: BriefingStore, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Issue 18: only what the first paint shows is built before it. The Overview's text
+    starts with the title, bottom line and key judgments; the rest (assumptions, outcomes,
+    figures, benefits, actors) is set right after the first paint, without moving what the
+    reader sees."""
+    window = MainWindow(store, tmp_path / "workspace")
+    qtbot.addWidget(window)
+    browser = window.tab("overview").browser  # type: ignore[attr-defined]
+    first = browser.toPlainText()
+    assert "Key judgments" in first and store.judgments()[-1].text[:40] in first
+    assert "Key figures" not in first and "Key assumptions" not in first
+    window.show()
+    qtbot.waitExposed(window)
+    window.after_first_paint()
+    whole = browser.toPlainText()
+    assert whole.startswith(first.rstrip())
+    assert "Key assumptions" in whole and "Key figures" in whole and "Actors" in whole
+    assert browser.verticalScrollBar().value() == 0
+    window.close()
+    if window.session.workspace is not None:
+        window.session.workspace.close()
