@@ -173,6 +173,10 @@ class TimelineChart(pg.PlotWidget):
         self._label_timer.setSingleShot(True)
         self._label_timer.setInterval(60)
         self._label_timer.timeout.connect(self._draw_labels)
+        self._label_font = ""
+        self._label_sizes: dict[str, tuple[str, int]] = {}
+        self._label_pool: list[pg.TextItem] = []
+        self._no_fill = pg.mkBrush(None)
         self._selected = ""
         self._label_colour = fg
         self._label_fill = pg.mkBrush(pal.color(QPalette.ColorRole.Base))
@@ -319,14 +323,18 @@ class TimelineChart(pg.PlotWidget):
         title is drawn if it clears the one before it (cut to a few words); the selected
         event's title always is. Others show on hover and in the list."""
         item = self.getPlotItem()
-        for label in self._event_labels:
-            item.removeItem(label)
+        # Labels are reused from draw to draw (making a TextItem is most of a redraw's cost):
+        # the first ``used`` of the pool are shown, the rest hidden.
+        pool = self._label_pool
+        used = 0
         self._event_labels = []
         vb = item.getViewBox()
         (x0, x1), _ = vb.viewRange()
         width = max(1.0, vb.width())
         per_pixel = (x1 - x0) / width
         if per_pixel <= 0:
+            for label in pool:
+                label.setVisible(False)
             return
         metrics = QFontMetrics(self.font())
         selected = self._selected
@@ -334,25 +342,47 @@ class TimelineChart(pg.PlotWidget):
         drawn = 0
         in_view = sorted((e for e in self._events if x0 <= event_x(e) <= x1),
                          key=lambda e: (e.id != selected, event_x(e)))
+        font = self.font().key()
+        if font != self._label_font:  # each title's cut and width, measured once per font
+            self._label_font, self._label_sizes = font, {}
+        sizes = self._label_sizes
         for e in in_view:
             if drawn >= MAX_LABELS and e.id != selected:
                 break
             x = event_x(e)
-            text = metrics.elidedText(e.title, Qt.TextElideMode.ElideRight, 170)
-            span = (metrics.horizontalAdvance(text) + 14) * per_pixel
+            if e.id != selected and placed_until.get(e.lane, -1e18) > x:
+                continue  # it would start before the last title in its lane ends
+            size = sizes.get(e.title)
+            if size is None:
+                text = metrics.elidedText(e.title, Qt.TextElideMode.ElideRight, 170)
+                size = sizes[e.title] = (text, metrics.horizontalAdvance(text))
+            text = size[0]
+            span = (size[1] + 14) * per_pixel
             # Right of the mark, or left of it where the view ends first.
             left = x + span > x1
             start, end = (x - span, x) if left else (x, x + span)
             if e.id != selected and placed_until.get(e.lane, -1e18) > start:
                 continue
-            label = pg.TextItem(text, color=self._label_colour, anchor=(1.0 if left else 0, 1.0),
-                                fill=self._label_fill if e.id == selected else None)
+            if used < len(pool):
+                label = pool[used]
+                label.setText(text, color=self._label_colour)
+                label.setAnchor((1.0 if left else 0, 1.0))
+            else:
+                label = pg.TextItem(text, color=self._label_colour,
+                                    anchor=(1.0 if left else 0, 1.0))
+                item.addItem(label)
+                pool.append(label)
+            label.fill = self._label_fill if e.id == selected else self._no_fill
             label.setPos(x + (-6 if left else 6) * per_pixel, self.y_of(e.lane) + 0.08)
             label.setZValue(15 if e.id == selected else 8)
-            item.addItem(label)
+            label.setVisible(True)
+            label.update()
+            used += 1
             self._event_labels.append(label)
             placed_until[e.lane] = max(placed_until.get(e.lane, -1e18), end)
             drawn += 1
+        for label in pool[used:]:
+            label.setVisible(False)
 
     def labels_shown(self) -> list[str]:
         """The event titles drawn on the chart now (for tests)."""
