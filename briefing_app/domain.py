@@ -291,6 +291,15 @@ class Indicator(NamedTuple):
     caveat: str = ""
 
 
+def judgments_named(ids: tuple[str, ...], numbers: dict[str, int]) -> str:
+    """The key judgments ``ids`` by their numbers in the briefing: "judgment 5",
+    "judgments 1, 2" ("" if none is numbered)."""
+    found = sorted(numbers[j] for j in ids if j in numbers)
+    if not found:
+        return ""
+    return f"judgment{'s' if len(found) > 1 else ''} {', '.join(map(str, found))}"
+
+
 class Judgment(NamedTuple):
     id: str
     seq: int

@@ -32,6 +32,7 @@ from ..domain import (
     Outcome,
     PartialDate,
     is_own,
+    judgments_named,
 )
 from ..store.anchoring import Placement, place_notes
 from ..store.briefing import BriefingStore, newest_fact
@@ -433,9 +434,8 @@ def _assumptions(b: _Builder, store: Briefing, out: list[Block],
                     "briefing's assessment.", style="meta"))
     for n, a in enumerate(assumptions, start=1):
         aref = ItemRef("assumption", a.id)
-        rests = ", ".join(str(n) for n in sorted(numbers[j] for j in a.judgments
-                                                   if j in numbers))
-        which = f" (judgment{'s' if ',' in rests else ''} {rests})" if rests else ""
+        rests = judgments_named(a.judgments, numbers)
+        which = f" ({rests})" if rests else ""
         out.append(Para(a.text, b.refs.of(aref), lead_in=f"Assumption {n}."))
         out.append(Para(a.basis, style="meta", lead_in="Basis:"))
         out.append(Para(a.if_wrong, style="meta", lead_in=f"If it is wrong{which}:"))
@@ -467,9 +467,9 @@ def _outcomes(b: _Builder, store: Briefing, out: list[Block],
                         style="meta", lead_in="Basis:"))
         out.extend(b.caveat(oc.caveat))
         out.extend(b.notes(oref, f"outcome {n}, {oc.title}", "alternative-outcomes"))
-    if all(oc.estimative in ranges for oc in outcomes):
-        low = sum(ranges[oc.estimative].low for oc in outcomes)
-        high = sum(ranges[oc.estimative].high for oc in outcomes)
+    span_all = store.outcomes_span()
+    if span_all is not None:
+        low, high = span_all
         out.append(Para(f"Together the ranges span {low:g}\u2013{high:g}%, so probabilities "
                         "inside them can add up to 100%.", style="meta"))
 

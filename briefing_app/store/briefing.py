@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ..domain import (
+    ITEM_KINDS,
     Actor,
     Assumption,
     Benefit,
@@ -203,6 +204,16 @@ class BriefingStore:
             for r in self._all("SELECT i.* FROM indicators i JOIN judgments j ON "
                                "j.id = i.judgment ORDER BY j.seq, i.seq")
         ]
+
+    def outcomes_span(self) -> tuple[float, float] | None:
+        """The sums of the alternative outcomes' lowest and highest probabilities (percent),
+        or None when an outcome's word is not on the scale: probabilities inside the ranges
+        can add up to 100% when the first is at most 100 and the second at least 100."""
+        ranges = {w.word: w for w in self.estimative_scale()}
+        words = [o.estimative for o in self.outcomes()]
+        if not words or any(w not in ranges for w in words):
+            return None
+        return (sum(ranges[w].low for w in words), sum(ranges[w].high for w in words))
 
     @_memoized
     def estimative_scale(self) -> list[EstimativeWord]:
@@ -402,11 +413,7 @@ class BriefingStore:
     # -- items and search --------------------------------------------------------------------
     def items(self, kind: str | None = None) -> list[Item]:
         order = "CASE kind " + " ".join(
-            f"WHEN '{k}' THEN {i}" for i, k in enumerate(
-                ("overview", "judgment", "assumption", "outcome", "indicator", "figure",
-                 "actor", "region", "mineral", "project", "event", "era", "benefit", "risk",
-                 "source"))
-        ) + " END"
+            f"WHEN '{k}' THEN {i}" for i, k in enumerate(ITEM_KINDS)) + " END"
         if kind is None:
             rows = self._all(f"SELECT * FROM items ORDER BY {order}, seq")
         else:

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain import Indicator, ItemRef, PartialDate
+from ..domain import Indicator, ItemRef, PartialDate, judgments_named
 from ..store.briefing import newest_fact
 from .detail import handle_link
 from .own_actions import OwnItemActions
@@ -190,9 +190,8 @@ class OverviewTab(QWidget):
                        "each with what it rests on and what changes if it fails.</p><ol>")
             for a in assumptions:
                 ref = ItemRef("assumption", a.id)
-                rests = ", ".join(str(n) for n in sorted(numbers[j] for j in a.judgments
-                                                       if j in numbers))
-                which = f" (judgment{'s' if ',' in rests else ''} {rests})" if rests else ""
+                rests = judgments_named(a.judgments, numbers)
+                which = f" ({rests})" if rests else ""
                 out.append(
                     f"<li>{sel(ref, a.text)} {tags(ref)}<br>"
                     f'<span class="muted">Basis: {esc(a.basis)}</span><br>'
@@ -213,7 +212,7 @@ class OverviewTab(QWidget):
             for oc in outcomes:
                 ref = ItemRef("outcome", oc.id)
                 w = ranges.get(oc.estimative)
-                span = f" ({w.low:g}\u2013{w.high:g}%)" if w else ""
+                span = f" ({w.range_label()})" if w else ""
                 signs = watch(oc.events, oc.figures)
                 out.append(
                     f'<li><span class="est">{esc(oc.estimative.capitalize())}</span>'
@@ -225,9 +224,9 @@ class OverviewTab(QWidget):
                        if oc.caveat else "")
                     + "</li>")
             out.append("</ol>")
-            if all(oc.estimative in ranges for oc in outcomes):
-                low = sum(ranges[oc.estimative].low for oc in outcomes)
-                high = sum(ranges[oc.estimative].high for oc in outcomes)
+            span_all = s.outcomes_span()
+            if span_all is not None:
+                low, high = span_all
                 out.append(f'<p class="muted">Together the ranges span {low:g}\u2013{high:g}%, '
                            "so probabilities inside them can add up to 100%.</p>")
         # The scale the judgments' words come from, as in every export (one scale everywhere).
