@@ -920,6 +920,36 @@ def test_markdown_one_megabyte_note() -> None:
     assert blocks_text(tokens[start:]).split("\n\n", 1)[1] == MEGA_NOTE
 
 
+_STAMPS = st.one_of(
+    st.sampled_from(["2026-03-14T09:00:00Z", "2026-03-14T23:59:59Z", "2026-03-14", "2026-03",
+                     "2026-03-14 garbage", "2026-03-99 one", "2026-03-99 two", "2026-03-14\x00Z",
+                     " 2026-03-14", "2026-13-14T00Z", "not a date", ""]),
+    st.text(max_size=14))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(_STAMPS, st.sampled_from(["", "verify", "a*b"])), min_size=1,
+                max_size=6))
+@example([("2026-03-99 one", ""), ("2026-03-99 two", ""), ("2026-03-14T09:00:00Z", "a*b"),
+          ("2026-03-14 garbage", "a*b"), ("2026-03-14T23:59:59Z", "")])
+def test_markdown_note_lines_of_a_day_are_each_notes_own(notes: list[tuple[str, str]]) -> None:
+    """Notes updated the same day share their tag-and-day line (made once): each note's line
+    is still the one it has alone, whatever the others' stamps."""
+    def rendered(ns: list[tuple[str, str]]) -> list[str]:
+        blocks = [Note("Risk: x", f"text {i}", tag, updated=stamp, number=i + 1,
+                       id=f"note-{i + 1}") for i, (stamp, tag) in enumerate(ns)]
+        doc = Document("T", "", "2026-01-05", [], [Section("risks", "Risks", blocks,
+                                                           number="1")], [])
+        out = render_markdown(doc, "x_files")
+        return [part.split("\n> >")[0].split("\n>\n")[0]
+                for part in out.split("> **N")[1:]]
+
+    together = rendered(notes)
+    alone = [rendered([n])[0].replace("1**", f"{i + 1}**", 1).replace(
+        'id="note-1"', f'id="note-{i + 1}"') for i, n in enumerate(notes)]
+    assert together == alone
+
+
 def test_the_writers_need_no_qt() -> None:
     code = ("import sys, briefing_app.export.html, briefing_app.export.markdown; "
             "print([m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))])")

@@ -325,6 +325,9 @@ class _Doc:
     # What many notes repeat (the item they annotate and its anchor; their tag and day),
     # rendered once: at 100,000 notes this was a third of the export's time.
     said: dict[tuple[str, str] | tuple[str, str, bool], str] = field(default_factory=dict)
+    # A note's tag-and-day line by tag and ISO day ("2026-03-14"): notes updated the same day
+    # share it, whatever the time, without turning each one's stamp into words.
+    meta_of_day: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def footnotes(self, numbers: list[int], sep: str = "") -> str:
         """Footnote references; a number no reference list shows stays a plain "[n]"."""
@@ -423,10 +426,15 @@ def _note(n: Note, d: _Doc) -> str:
     on = d.said.get(key)
     if on is None:
         on = d.said[key] = _note_on(n, about)
-    when = _when(n.updated)
-    meta = d.said.get((n.tag, when))
+    day = n.updated[:10]
+    meta = d.meta_of_day.get((n.tag, day))
     if meta is None:
-        meta = d.said[(n.tag, when)] = _note_meta(n.tag, when)
+        when = _when(n.updated)
+        meta = d.said.get((n.tag, when))
+        if meta is None:
+            meta = d.said[(n.tag, when)] = _note_meta(n.tag, when)
+        if _ISO_DAY.fullmatch(day):  # the day alone decides the words (``date_words``)
+            d.meta_of_day[(n.tag, day)] = meta
     head = f"> **{n.label}**{SEP}Analyst\u2019s note on {on}"  # "N12": nothing to escape
     if anchor:
         head += f' <a id="{_attr(anchor)}"></a>'
@@ -455,6 +463,9 @@ def _note_meta(tag: str, when: str) -> str:
     if when:
         meta.append(f"Updated {md_inline(when)}")
     return SEP.join(meta)
+
+
+_ISO_DAY = re.compile(r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])")
 
 
 def _when(updated: str) -> str:

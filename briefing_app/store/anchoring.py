@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from ..domain import ItemRef, Passage
 from .briefing import BriefingStore
-from .workspace import Note, TextAnchor, bulk_objects
+from .workspace import Note, TextAnchor, bulk_objects, from_fields
 
 CONTEXT = 32  # characters of text kept before and after a quoted range
 
@@ -133,14 +133,15 @@ def _place(notes: list[Note], texts: dict[str, str], passages: dict[str, list[Pa
     for note in notes:
         if note.target is not None:
             title = titles.get(note.target)
-            append(Placement(note, title is not None, note.target, title or ""))
+            append(from_fields(Placement, (note, title is not None, note.target, title or "",
+                                           "", 0, 0, "", 0)))
             continue
         anchor = note.anchor
         assert anchor is not None
         sid, start, end = anchor.source_id, anchor.start, anchor.end
         text = texts.get(sid)
         if text is None:
-            append(Placement(note, False, source_id=sid))
+            append(from_fields(Placement, (note, False, None, "", sid, 0, 0, "", 0)))
             continue
         quote = anchor.quote
         if text[start:end] != quote or not quote:  # moved: find it again
@@ -153,11 +154,12 @@ def _place(notes: list[Note], texts: dict[str, str], passages: dict[str, list[Pa
             else:
                 found = locate(anchor, text, _known(hits)) if hits else None
                 if found is None:
-                    append(Placement(note, False, source_id=sid))
+                    append(from_fields(Placement, (note, False, None, "", sid, 0, 0, "", 0)))
                     continue
                 start, end = found
         i = bisect.bisect_right(starts[sid], start) - 1
         passage = passages[sid][i] if i >= 0 and start < passages[sid][i].end else None
-        append(Placement(note, True, None, "", sid, start, end,
-                         passage.id if passage else "", passage.seq if passage else 0))
+        append(from_fields(Placement, (note, True, None, "", sid, start, end,
+                                       passage.id if passage else "",
+                                       passage.seq if passage else 0)))
     return out
