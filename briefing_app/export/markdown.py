@@ -442,11 +442,20 @@ def _note(n: Note, d: _Doc) -> str:
     lines = [f"{head}\\\n> {meta}" if meta else head]
     if n.quote.strip():
         lines.append(">")
-        lines += [f"> > {x}" if x else "> >" for x in md_lines(n.quote, links=False)]
+        lines += _quoted(n.quote, "> > ", links=False)
     if n.text.strip():
         lines.append(">")
-        lines += [f"> {x}" if x else ">" for x in md_lines(n.text)]
+        lines += _quoted(n.text, "> ", links=True)
     return "\n".join(lines)
+
+
+def _quoted(text: str, lead: str, links: bool) -> list[str]:
+    """``md_lines(text)`` as lines of a block quote, each after ``lead`` (a blank one is the
+    bare quote mark)."""
+    if "\n" not in text and _nothing_to_do(text):  # one line, nothing to escape: most notes
+        return [lead + _plain_line(text)]
+    blank = lead.rstrip()
+    return [lead + x if x else blank for x in md_lines(text, links)]
 
 
 def _note_on(n: Note, about: str) -> str:

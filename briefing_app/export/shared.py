@@ -210,8 +210,10 @@ class Anchors:
         for section in doc.sections:
             anchors.claim(section, section.anchor)
             for b in section.blocks:
-                if isinstance(b, Heading | Table | Image | Note):
+                if isinstance(b, Note):
+                    anchor = anchors.claim(b, b.id)
+                    if anchor:
+                        anchors.notes.setdefault(b.label, anchor)
+                elif isinstance(b, Heading | Table | Image):
                     anchors.claim(b, b.id)
-                if isinstance(b, Note) and anchors.of(b):
-                    anchors.notes.setdefault(b.label, anchors.of(b))
         return anchors
