@@ -151,3 +151,23 @@ def test_review_marks_the_words_each_quote_supports(tmp_path) -> None:  # type: 
                 assert supports.startswith("       supports: >>"), (lines[0], supports)
                 words = supports.split(">>", 1)[1].rsplit("<<", 1)[0]
                 assert any(words in span for span in marked), (lines[0], words)
+
+
+def test_note_list_resumes_the_cycle_collector(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """`note list` pauses Python's cycle collector while it holds the notes; the pause ends
+    with the command, even when the command fails, so nothing run after it (a test, the
+    window's code) lives without one."""
+    import gc
+
+    from briefing_app.cli import main
+
+    ws = tmp_path / "ws"
+    assert main(["note", "add", "risk:security-in-mineral-areas", "check this",
+                 "--workspace", str(ws)]) == 0
+    assert main(["note", "list", "--workspace", str(ws)]) == 0
+    assert "check this" in capsys.readouterr().out
+    assert gc.isenabled()
+    (tmp_path / "file").write_text("not a folder")
+    assert main(["note", "list", "--workspace", str(tmp_path / "file")]) != 0
+    assert gc.isenabled()
