@@ -11,10 +11,10 @@ from briefing_app.dataset.database import build_database
 from briefing_app.domain import ItemRef
 from briefing_app.export.run import export_briefing
 from briefing_app.paths import bundled_database
-from briefing_app.store.anchoring import locate, make_anchor, place_notes
+from briefing_app.store.anchoring import Placement, locate, make_anchor, place_notes
 from briefing_app.store.briefing import BriefingStore
 from briefing_app.store.bundle import BundleError, export_bundle, import_bundle, parse_bundle
-from briefing_app.store.workspace import TextAnchor, open_workspace
+from briefing_app.store.workspace import Note, TextAnchor, open_workspace
 
 from .conftest import run_cli
 
@@ -32,6 +32,33 @@ def test_locate_uses_context_and_refuses_to_guess() -> None:
     blind = TextAnchor("s", 0, 10, "alpha beta", "", "")
     assert locate(blind, moved) is None  # repeated, no context: do not attach anywhere
     assert locate(first, "nothing here") is None
+
+
+def test_notes_and_placements_hold_every_field(tmp_path: Path) -> None:
+    """Notes and placements are made from all their fields at once (not through their
+    constructors, for speed): each kind has every field, with the constructor's defaults."""
+    store = BriefingStore(bundled_database())
+    src = store.sources()[0]
+    at = src.text.index(QUOTE)
+    ws, _ = open_workspace(tmp_path / "ws")
+    ws.add_note("On an item.", target=next(i.ref for i in store.items() if i.ref.kind == "risk"))
+    ws.add_note("On a passage.", anchor=make_anchor(src.id, src.text, at, at + len(QUOTE)))
+    ws.add_note("Gone.", anchor=TextAnchor(src.id, 0, 5, "no such words here", "", ""))
+    ws.add_note("Elsewhere.", anchor=TextAnchor("no-such-source", 0, 5, "words", "", ""))
+    notes = ws.notes()
+    placements = place_notes(store, notes)
+    assert len(placements) == 4
+    for n in notes:
+        assert len(n) == len(Note._fields) and n == Note(*n)
+        for part in (n.target, n.anchor):
+            assert part is None or part == type(part)(*part)
+    for p in placements:
+        assert len(p) == len(Placement._fields) and p == Placement(*p)
+    item, passage, gone, elsewhere = placements
+    assert item == Placement(item.note, True, item.note.target, item.item_title)
+    assert passage.anchored and passage.passage_seq > 0
+    assert gone == Placement(gone.note, False, source_id=src.id)
+    assert elsewhere == Placement(elsewhere.note, False, source_id="no-such-source")
 
 
 def _rebuilt_store(resources: Path, tmp: Path, change) -> BriefingStore:  # type: ignore[no-untyped-def]
