@@ -6,12 +6,22 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from briefing_app.dataset.database import build_database
 from briefing_app.domain import ItemRef
 from briefing_app.export.run import export_briefing
 from briefing_app.paths import bundled_database
-from briefing_app.store.anchoring import Placement, locate, make_anchor, place_notes
+from briefing_app.store.anchoring import (
+    GRAM,
+    Placement,
+    _Finder,
+    _positions,
+    locate,
+    make_anchor,
+    place_notes,
+)
 from briefing_app.store.briefing import BriefingStore
 from briefing_app.store.bundle import BundleError, export_bundle, import_bundle, parse_bundle
 from briefing_app.store.workspace import Note, TextAnchor, open_workspace
@@ -59,6 +69,22 @@ def test_notes_and_placements_hold_every_field(tmp_path: Path) -> None:
     assert passage.anchored and passage.passage_seq > 0
     assert gone == Placement(gone.note, False, source_id=src.id)
     assert elsewhere == Placement(elsewhere.note, False, source_id="no-such-source")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text("ab a.\n", max_size=300), st.lists(st.text("ab a.\n", max_size=14),
+                                                   max_size=12), st.integers(0, 40))
+def test_quotes_found_by_index_are_found_by_search(text: str, quotes: list[str],
+                                                   searched: int) -> None:
+    """The index of a text's pieces finds every position of a quote a search finds (repeats,
+    overlaps, quotes shorter than a piece, at the text's end), before and after it is built."""
+    finder = _Finder(text)
+    finder.searches = searched  # the index is built after SEARCHES_BEFORE_INDEX searches
+    # Pieces of the text, and pieces of it that go on differently (found by their start only).
+    for quote in [*quotes, text[-GRAM - 3:], text[:GRAM], text[1:GRAM + 1], text[:GRAM] + "#",
+                  text[2:GRAM + 4] + "#"]:
+        if quote:
+            assert finder(quote) == _positions(text, quote), quote
 
 
 def _rebuilt_store(resources: Path, tmp: Path, change) -> BriefingStore:  # type: ignore[no-untyped-def]
