@@ -120,15 +120,23 @@ SEARCHES_BEFORE_INDEX = 32
 
 
 class _Finder:
-    """Every position of a quote in one text, as ``_positions`` gives them: after a rebuild
-    that moved every range, 73,000 distinct quotes were each a search of the whole text."""
+    """Every position of a quote in one text, as ``_positions`` gives them, found once per
+    distinct quote: after a rebuild that moved every range, 73,000 distinct quotes were each
+    a search of the whole text."""
 
     def __init__(self, text: str):
         self.text = text
         self.searches = 0
         self.index: dict[str, int | list[int]] | None = None
+        self.found: dict[str, list[int]] = {}
 
     def __call__(self, quote: str) -> list[int]:
+        hits = self.found.get(quote)
+        if hits is None:
+            hits = self.found[quote] = self._find(quote) if quote else []
+        return hits
+
+    def _find(self, quote: str) -> list[int]:
         text, index = self.text, self.index
         if index is None:
             self.searches += 1
@@ -180,8 +188,7 @@ def place_notes(store: BriefingStore, notes: list[Note]) -> list[Placement]:
 
 def _place(notes: list[Note], texts: dict[str, str], passages: dict[str, list[Passage]],
            starts: dict[str, list[int]], titles: dict[ItemRef, str]) -> list[Placement]:
-    found_cache: dict[tuple[str, str], list[int]] = {}
-    finders: dict[str, _Finder] = {}
+    finders: dict[str, _Finder] = {}  # source id -> its quotes' positions
     out: list[Placement] = []
     append = out.append
     for note in notes:
@@ -199,13 +206,10 @@ def _place(notes: list[Note], texts: dict[str, str], passages: dict[str, list[Pa
             continue
         quote = anchor.quote
         if text[start:end] != quote or not quote:  # moved: find it again
-            key = (sid, quote)
-            hits = found_cache.get(key)
-            if hits is None:
-                finder = finders.get(sid)
-                if finder is None:
-                    finder = finders[sid] = _Finder(text)
-                hits = found_cache[key] = finder(quote) if quote else []
+            finder = finders.get(sid)
+            if finder is None:
+                finder = finders[sid] = _Finder(text)
+            hits = finder(quote)
             if len(hits) == 1:  # the usual case: the quote occurs once
                 start, end = hits[0], hits[0] + len(quote)
             else:

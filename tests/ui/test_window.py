@@ -432,7 +432,8 @@ def test_the_overview_sets_its_first_screen_before_the_first_paint_and_the_rest_
     assert whole.startswith(first.rstrip())
     assert "Key assumptions" in whole and "Key figures" in whole and "Actors" in whole
     assert browser.verticalScrollBar().value() == 0
-    qtbot.wait(100)  # the deferred work (search panel, chart) runs before the window closes
+    # The deferred work (the search panel) has run before the window closes.
+    qtbot.waitUntil(lambda: window.search_results is not None)
     window.close()
     if window.session.workspace is not None:
         window.session.workspace.close()
