@@ -288,6 +288,36 @@ def test_first_paint_does_not_import_heavy_modules() -> None:
     assert "first paint after" in out.stdout
 
 
+def test_start_up_keeps_no_module_sources() -> None:
+    """PySide6 asks of every imported module whether its source mentions PySide6; asked its
+    own way, every module's source stayed in linecache (about 3 MB at start-up). The window
+    answers the same question without keeping them, and gives PySide6 the same answers."""
+    code = (
+        "import sys, os, linecache, json\n"
+        "os.environ['QT_QPA_PLATFORM']='offscreen'\n"
+        "from briefing_app import cli\n"
+        "from briefing_app.ui import main_window as mw\n"
+        "real = mw.MainWindow.after_first_paint\n"
+        "def check(self, deferred_views=True):\n"
+        "    kept = [f for f in linecache.cache if f.endswith('.py')]\n"
+        "    feature = sys.modules['shibokensupport.feature']\n"
+        "    scan = feature._mod_uses_pyside\n"
+        "    print('KEPT', len(kept), 'LIGHTER', getattr(scan, 'briefing_lighter', False))\n"
+        "    print('ANSWERS', scan(mw), scan(json), scan(sys))\n"
+        "    real(self, deferred_views)\n"
+        "mw.MainWindow.after_first_paint = check\n"
+        "sys.exit(cli.main(['gui', '--smoke']))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr
+    kept = int(out.stdout.split("KEPT ")[1].split()[0])
+    # PySide6's own support modules read a few before the package can step in.
+    assert kept <= 5, out.stdout
+    assert "LIGHTER True" in out.stdout
+    assert "ANSWERS True False False" in out.stdout  # the window uses PySide6; json does not
+
+
 def test_gui_smoke_leaves_the_users_folders_untouched(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """``gui --smoke`` reports its first paint and writes neither settings nor a workspace
     into the user's config and data folders (it uses a scratch folder it deletes)."""
