@@ -34,6 +34,7 @@ from briefing_app.export.markdown import (
     _nothing_to_do,
     _paragraphs,
     _plain_line,
+    _quoted,
     autolinks,
     md_heading,
     md_inline,
@@ -948,6 +949,32 @@ def test_markdown_note_lines_of_a_day_are_each_notes_own(notes: list[tuple[str, 
     alone = [rendered([n])[0].replace("1**", f"{i + 1}**", 1).replace(
         'id="note-1"', f'id="note-{i + 1}"') for i, n in enumerate(notes)]
     assert together == alone
+
+
+@PROPERTY
+@given(st.one_of(PLAIN, TEXT, LINE), st.one_of(PLAIN, TEXT, LINE))
+@example("a quote", "a note")
+@example("", "only a note")
+@example("x:", "//y")  # an address only once the two are joined
+@example(" ww", "w.x ")
+def test_markdown_note_fast_path_writes_what_the_block_quote_path_writes(
+        quote: str, text: str) -> None:
+    """A note whose quote and text are each one line with nothing to escape (most notes) is
+    written without building its lines one by one; it must read exactly as the general path
+    writes it: the head, then the quote and the text as lines of a block quote."""
+    note = Note("Source: x, paragraph 2", text, "verify", updated="2026-03-14T09:00:00Z",
+                quote=quote, number=1, id="note-1")
+    doc = Document("T", "", "2026-01-05", [], [Section("source-notes", "Notes",
+                                                       [note, Para("After.")], number="1")],
+                   [])
+    written = render_markdown(doc, "x_files").split("> **N1**", 1)[1].split("\n\nAfter.")[0]
+    head, _, _ = written.partition("\n>\n")
+    expected = [head]
+    if quote.strip():
+        expected += [">", *_quoted(quote, "> > ", links=False)]
+    if text.strip():
+        expected += [">", *_quoted(text, "> ", links=True)]
+    assert "> **N1**" + written == "> **N1**" + "\n".join(expected)
 
 
 def test_the_writers_need_no_qt() -> None:

@@ -438,14 +438,25 @@ def _note(n: Note, d: _Doc) -> str:
     head = f"> **{n.label}**{SEP}Analyst\u2019s note on {on}"  # "N12": nothing to escape
     if anchor:
         head += f' <a id="{_attr(anchor)}"></a>'
+    if meta:
+        head = f"{head}\\\n> {meta}"
     # Written as a block quote: each line starts "> " (a blank one ">").
-    lines = [f"{head}\\\n> {meta}" if meta else head]
-    if n.quote.strip():
+    quote, text = n.quote, n.text
+    if "\n" not in quote and "\n" not in text and _nothing_to_do(f"{quote}\n{text}"):
+        # One line each with nothing to escape (most notes): as ``_quoted`` writes them.
+        # (Joined by a line break, which no check looks for, the two are checked at once.)
+        if quote.strip():
+            head = f"{head}\n>\n> > {_plain_line(quote)}"
+        if text.strip():
+            head = f"{head}\n>\n> {_plain_line(text)}"
+        return head
+    lines = [head]
+    if quote.strip():
         lines.append(">")
-        lines += _quoted(n.quote, "> > ", links=False)
-    if n.text.strip():
+        lines += _quoted(quote, "> > ", links=False)
+    if text.strip():
         lines.append(">")
-        lines += _quoted(n.text, "> ", links=True)
+        lines += _quoted(text, "> ", links=True)
     return "\n".join(lines)
 
 
@@ -552,7 +563,9 @@ def render_markdown(doc: Document, images_dir: str) -> str:
     for section in doc.sections:
         depths = outline(section)
         parts.append(md_heading(2, section.heading, d.anchors.of(section)))
-        parts.extend(_block(b, d, depths) for b in section.blocks)
+        # Notes first: at scale nearly every block is one.
+        parts.extend(_note(b, d) if isinstance(b, Note) else _block(b, d, depths)
+                     for b in section.blocks)
     if marking:
         parts.extend(["---", marking])
-    return "\n\n".join(p for p in parts if p) + "\n"
+    return "\n\n".join(filter(None, parts)) + "\n"
