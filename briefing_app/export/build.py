@@ -880,29 +880,25 @@ INDEX_LIMIT = 500
 
 def _notes_index(doc: Document, b: _Builder, more: list[Section]) -> Section:
     annex = Section("annex-notes", "Index of the analyst's notes", kind="annex")
-    where: dict[str, str] = {}
-    notes: list[Note] = []
-    for s in [*doc.sections, *more]:
-        for block in s.blocks:
-            if isinstance(block, Note):
-                where[block.id] = s.title
-                notes.append(block)
-    if len(notes) > INDEX_LIMIT:
+    per_section = [(s.title, found) for s in [*doc.sections, *more]
+                   if (found := notes_in(s.blocks))]
+    total = sum(len(group) for _, group in per_section)
+    if total > INDEX_LIMIT:
+        by_section: dict[str, list[Note]] = {}  # (sections of one title count as one)
+        for title, group in per_section:
+            by_section.setdefault(title, []).extend(group)
         annex.blocks.append(Para(
-            f"The briefing carries {len(notes):,} of the analyst's notes, too many to list "
+            f"The briefing carries {total:,} of the analyst's notes, too many to list "
             f"one by one (the index lists them when there are at most {INDEX_LIMIT:,}). Each "
             "note stands in its section under its number; this table counts them by section."))
-        counts: dict[str, list[Note]] = {}
-        for n in notes:
-            counts.setdefault(where.get(n.id, ""), []).append(n)
         rows = [[title, f"{len(group):,}", f"{group[0].label} to {group[-1].label}"
-                 if len(group) > 1 else group[0].label] for title, group in counts.items()]
+                 if len(group) > 1 else group[0].label] for title, group in by_section.items()]
         annex.blocks.append(b.table(["Where", "Notes", "Numbers"], rows, [4, 1.2, 2.4],
                                     "The analyst's notes by section",
                                     "Source: the analyst's workspace."))
         return annex
-    rows = [[n.label, n.target, n.tag or "\u2014", n.updated[:10] or "\u2014",
-             where.get(n.id, "")] for n in notes]
+    rows = [[n.label, n.target, n.tag or "\u2014", n.updated[:10] or "\u2014", title]
+            for title, group in per_section for n in group]
     annex.blocks.append(b.table(["Note", "On", "Tag", "Updated", "Where"], rows,
                                 [0.7, 4, 1.2, 1.2, 2.4], "The analyst's notes",
                                 "Source: the analyst's workspace."))
