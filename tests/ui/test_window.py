@@ -261,29 +261,36 @@ def test_about_and_licences(window: MainWindow, qtbot, monkeypatch) -> None:
     assert "CC BY 4.0" in dialog.findChild(QTextBrowser, "licencesText").toPlainText()
 
 
-def test_first_paint_does_not_import_heavy_modules() -> None:
+def _at_first_paint(imports: str, check: str) -> subprocess.CompletedProcess[str]:
+    """Run ``gui --smoke`` in a fresh interpreter with ``check`` (the body of a function of
+    ``self``, the window) run right after the first paint; ``imports`` come first."""
     code = (
-        "import sys, os\n"
+        f"import sys, os{imports}\n"
         "os.environ['QT_QPA_PLATFORM']='offscreen'\n"
         "from briefing_app import cli\n"
-        "import briefing_app.ui.app as a\n"
-        "orig = a.MainWindow if hasattr(a, 'MainWindow') else None\n"
         "from briefing_app.ui import main_window as mw\n"
         "real = mw.MainWindow.after_first_paint\n"
         "def check(self, deferred_views=True):\n"
-        # Heavy libraries, and what costs a few ms each that the first view does not need
-        # (issue 18): the analyst's own-work module, the table models, json, html, uuid.
-        "    heavy = ('pyqtgraph', 'numpy', 'sqlite_utils', 'docx', 'briefing_app.store.own',\n"
-        "             'briefing_app.ui.models', 'json', 'html', 'uuid')\n"
-        "    bad = [m for m in heavy if m in sys.modules]\n"
-        "    print('HEAVY', bad, sorted(self._tab_widgets))\n"
-        "    real(self, deferred_views)\n"
+        + "".join(f"    {line}\n" for line in check.strip("\n").split("\n"))
+        + "    real(self, deferred_views)\n"
         "mw.MainWindow.after_first_paint = check\n"
         "sys.exit(cli.main(['gui', '--smoke']))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=120)
     assert out.returncode == 0, out.stderr
+    return out
+
+
+def test_first_paint_does_not_import_heavy_modules() -> None:
+    # Heavy libraries, and what costs a few ms each that the first view does not need
+    # (issue 18): the analyst's own-work module, the table models, json, html, uuid.
+    out = _at_first_paint("", """
+heavy = ('pyqtgraph', 'numpy', 'sqlite_utils', 'docx', 'briefing_app.store.own',
+         'briefing_app.ui.models', 'json', 'html', 'uuid')
+bad = [m for m in heavy if m in sys.modules]
+print('HEAVY', bad, sorted(self._tab_widgets))
+""")
     assert "HEAVY [] ['overview']" in out.stdout
     assert "first paint after" in out.stdout
 
@@ -292,25 +299,12 @@ def test_start_up_keeps_no_module_sources() -> None:
     """PySide6 asks of every imported module whether its source mentions PySide6; asked its
     own way, every module's source stayed in linecache (about 3 MB at start-up). The window
     answers the same question without keeping them, and gives PySide6 the same answers."""
-    code = (
-        "import sys, os, linecache, json\n"
-        "os.environ['QT_QPA_PLATFORM']='offscreen'\n"
-        "from briefing_app import cli\n"
-        "from briefing_app.ui import main_window as mw\n"
-        "real = mw.MainWindow.after_first_paint\n"
-        "def check(self, deferred_views=True):\n"
-        "    kept = [f for f in linecache.cache if f.endswith('.py')]\n"
-        "    feature = sys.modules['shibokensupport.feature']\n"
-        "    scan = feature._mod_uses_pyside\n"
-        "    print('KEPT', len(kept), 'LIGHTER', getattr(scan, 'briefing_lighter', False))\n"
-        "    print('ANSWERS', scan(mw), scan(json), scan(sys))\n"
-        "    real(self, deferred_views)\n"
-        "mw.MainWindow.after_first_paint = check\n"
-        "sys.exit(cli.main(['gui', '--smoke']))\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         timeout=120)
-    assert out.returncode == 0, out.stderr
+    out = _at_first_paint(", linecache, json", """
+kept = [f for f in linecache.cache if f.endswith('.py')]
+scan = sys.modules['shibokensupport.feature']._mod_uses_pyside
+print('KEPT', len(kept), 'LIGHTER', getattr(scan, 'briefing_lighter', False))
+print('ANSWERS', scan(mw), scan(json), scan(sys))
+""")
     kept = int(out.stdout.split("KEPT ")[1].split()[0])
     # PySide6's own support modules read a few before the package can step in.
     assert kept <= 5, out.stdout
