@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
+from operator import attrgetter
 from typing import cast
 
 from ..domain import (
@@ -31,6 +32,7 @@ from ..domain import (
     ItemRef,
     Outcome,
     PartialDate,
+    Source,
     is_own,
     judgments_named,
 )
@@ -39,6 +41,7 @@ from ..store.briefing import BriefingStore, newest_fact
 from ..store.describe import KIND_LABELS
 from ..store.view import ANALYST_ACTOR, ANALYST_LANE, BriefingView
 from ..store.workspace import ChecklistEntry, Workspace
+from ..store.workspace import Note as WorkspaceNote
 from . import charts_svg
 from .model import (
     SECTIONS,
@@ -156,6 +159,9 @@ class _Refs:
         return ", ".join(str(n) for n in self.of(ref))
 
 
+_START = attrgetter("start")  # a placement's position in its source's text
+
+
 def _date_label(iso: str) -> str:
     return PartialDate(iso).label() if iso else ""
 
@@ -172,9 +178,13 @@ class _Builder:
         # A view answers every question place_notes asks (it is typed for the bundled store).
         self.placements = place_notes(cast(BriefingStore, store), notes)
         self.by_item: dict[ItemRef, list[Placement]] = {}
+        self.by_source: dict[str, list[Placement]] = {}  # notes on passages, by source
         for p in self.placements:
-            if p.anchored and p.item is not None:
-                self.by_item.setdefault(p.item, []).append(p)
+            if p.anchored:
+                if p.item is not None:
+                    self.by_item.setdefault(p.item, []).append(p)
+                else:
+                    self.by_source.setdefault(p.source_id, []).append(p)
         self.checklist: dict[str, ChecklistEntry] = (
             workspace.checklist() if (workspace is not None and opts.include_checklist)
             else {})
@@ -182,7 +192,10 @@ class _Builder:
         self.tables = 0
         self.figures = 0
         self.note_count = 0
-        self.used_notes: set[str] = set()
+        # What the document's notes were taken from: items, and sources (by id) for notes on
+        # their passages; the notes of every other item or source were left out.
+        self.used: set[ItemRef | str] = set()
+        self._tags: dict[str, str] = {}
         self.heading_ids: set[str] = set()
 
     # -- numbering ------------------------------------------------------------------------
@@ -207,22 +220,33 @@ class _Builder:
         return Heading(text, level, anchor)
 
     def notes(self, ref: ItemRef, label: str, about: str = "") -> list[Note]:
+        """The notes on an item, numbered on from the notes before them."""
+        self.used.add(ref)
+        target = f"{KIND_LABELS.get(ref.kind, ref.kind)}: {label}"
+        return [self.note_of(p.note, target, "", about) for p in self.by_item.get(ref, [])]
+
+    def text_notes(self, source: Source) -> list[Note]:
+        """The notes on passages of a source, in the order of the text, each with the words
+        it is on."""
+        self.used.add(source.id)
+        text, anchor = source.text, f"source-{source.id}"
+        where: dict[int, str] = {}  # paragraph number -> "Title, paragraph N"
         out = []
-        for p in self.by_item.get(ref, []):
-            self.note_count += 1
-            self.used_notes.add(p.note.id)
-            out.append(Note(f"{KIND_LABELS.get(ref.kind, ref.kind)}: {label}",
-                            visible(p.note.body), visible(p.note.tag), p.note.colour,
-                            p.note.updated_at, number=self.note_count,
-                            id=f"note-{self.note_count}", about=about))
+        for p in sorted(self.by_source.get(source.id, []), key=_START):
+            target = where.get(p.passage_seq)
+            if target is None:
+                target = where[p.passage_seq] = f"{source.title}, paragraph {p.passage_seq}"
+            out.append(self.note_of(p.note, target, visible(text[p.start:p.end]), anchor))
         return out
 
-    def text_note(self, p: Placement, target: str, quote: str, about: str = "") -> Note:
+    def note_of(self, note: WorkspaceNote, target: str, quote: str, about: str) -> Note:
+        """The document's next note: ``note`` on ``target`` (its ``quote`` made visible)."""
         self.note_count += 1
-        self.used_notes.add(p.note.id)
-        return Note(target, visible(p.note.body), visible(p.note.tag), p.note.colour,
-                    p.note.updated_at, visible(quote), number=self.note_count,
-                    id=f"note-{self.note_count}", about=about)
+        tag = note.tag and self._tags.get(note.tag)  # (a few tags, on many notes)
+        if tag is None:
+            tag = self._tags[note.tag] = visible(note.tag)
+        return Note(target, visible(note.body), tag, note.colour, note.updated_at, quote,
+                    self.note_count, f"note-{self.note_count}", about)
 
     @staticmethod
     def caveat(text: str) -> list[Para]:
@@ -754,20 +778,12 @@ def _source_notes(b: _Builder, store: Briefing, section: Section) -> None:
     for src in sources.values():
         anchor = f"source-{src.id}"
         here = b.notes(ItemRef("source", src.id), src.title, anchor)
-        text_notes = sorted((p for p in b.placements if p.anchored and p.item is None
-                             and p.source_id == src.id), key=lambda p: p.start)
-        if not here and not text_notes:
+        if not here and src.id not in b.by_source:
             continue
         origin = " (imported by the analyst)" if getattr(src, "own", False) else ""
         out.append(b.heading(src.title + origin, 2, anchor))
         out.extend(here)  # notes on the source as a whole, then on passages of its text
-        text = src.text
-        where: dict[int, str] = {}  # paragraph number -> "Title, paragraph N"
-        for p in text_notes:
-            target = where.get(p.passage_seq)
-            if target is None:
-                target = where[p.passage_seq] = f"{src.title}, paragraph {p.passage_seq}"
-            out.append(b.text_note(p, target, text[p.start:p.end], anchor))
+        out.extend(b.text_notes(src))
 
 
 # -- annexes --------------------------------------------------------------------------------
@@ -838,7 +854,7 @@ def _unanchored(b: _Builder, placements: list[Placement]) -> Section:
             target = (f"Source {lost.anchor.source_id}: the passage this note quotes is not in "
                       "the current text (the quote below is the note's own record)")
             quote = lost.anchor.quote
-        note = b.text_note(p, target, quote, "sec-unanchored")
+        note = b.note_of(lost, target, visible(quote), "sec-unanchored")
         note.unanchored = True
         annex.blocks.append(note)
     return annex
@@ -848,9 +864,11 @@ def _left_out(b: _Builder, chosen: list[str]) -> list[LeftOut]:
     """Notes on items of the sections the user left out: said, not dropped silently."""
     titles = dict(SECTIONS)
     covered = {k for s in chosen for k in SECTION_KINDS[s]}
-    out = []
+    out: list[LeftOut] = []
+    if all(ref in b.used for ref in b.by_item) and all(s in b.used for s in b.by_source):
+        return out  # (every note is in the document: nothing to look for among 100,000)
     for p in b.placements:
-        if not p.anchored or p.note.id in b.used_notes:
+        if not p.anchored or (p.item if p.item is not None else p.source_id) in b.used:
             continue
         if p.item is not None:
             kind = p.item.kind
