@@ -29,6 +29,7 @@ from briefing_app.export.run import (
 )
 from briefing_app.paths import bundled_database
 from briefing_app.store.briefing import BriefingStore
+from briefing_app.store.workspace import Workspace, open_workspace
 
 from .conftest import ROOT, run_cli
 from .system import need_root, need_tool, unavailable
@@ -454,3 +455,66 @@ def test_empty_sections_is_a_usage_error(tmp_path: Path, out: Path, value: str) 
     assert result.stderr.count("\n") == 1
     assert "give at least one section: overview, minerals" in result.stderr
     assert listing(out) == {}
+
+
+# -- 7. Markdown written as it is made ----------------------------------------------------------
+def _noted_workspace(folder: Path, count: int) -> Workspace:
+    """A workspace with ``count`` notes on passages of the source, each a different range."""
+    from briefing_app.store.anchoring import make_anchor
+    from briefing_app.store.briefing import BriefingStore as Store
+
+    source = Store(bundled_database()).sources()[0]
+    workspace, _ = open_workspace(folder)
+    for i in range(count):
+        start = (i * 37) % (len(source.text) - 60)
+        workspace.add_note(f"note {i}: check this", anchor=make_anchor(
+            source.id, source.text, start, start + 40))
+    return workspace
+
+
+def test_markdown_is_written_in_pieces_that_make_the_whole_text(
+        tmp_path: Path, out: Path, store: BriefingStore,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from briefing_app.export import run
+    from briefing_app.export.build import build_document
+    from briefing_app.export.markdown import render_markdown
+
+    workspace = _noted_workspace(tmp_path / "ws", 60)
+    monkeypatch.setattr(run, "BATCH_CHARS", 2_000)
+    doc = build_document(store, workspace, NO_CHARTS)
+    pieces = list(run.render_pieces(doc, "md", out / "b.md"))
+    whole = render_markdown(doc, "b_files").encode("utf-8")
+    assert len(pieces) > 10 and all(pieces) and b"".join(pieces) == whole
+    export_briefing(store, workspace, "md", out / "b.md", NO_CHARTS)
+    text = (out / "b.md").read_bytes()
+    # The same document but for the day it was made, which may have turned since.
+    assert len(text) == len(whole) and text.count(b"check this") == 60
+
+
+def test_a_cancel_while_markdown_is_written_leaves_the_earlier_export(
+        tmp_path: Path, out: Path, store: BriefingStore,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from briefing_app.export import run
+
+    workspace = _noted_workspace(tmp_path / "ws", 60)
+    target = out / "b.md"
+    target.write_text("the earlier export")
+    monkeypatch.setattr(run, "BATCH_CHARS", 2_000)
+
+    class CancelOnceWriting:  # the Cancel button pressed while the file is being written
+        pressed = False
+
+        def is_set(self) -> bool:
+            return self.pressed
+
+    flag = CancelOnceWriting()
+
+    def progress(_percent: int, what: str) -> None:
+        if what.startswith("Writing"):
+            flag.pressed = True
+
+    with pytest.raises(run.ExportCancelled):
+        export_briefing(store, workspace, "md", target, NO_CHARTS, progress=progress,
+                        cancel=flag)
+    assert target.read_text() == "the earlier export"
+    assert parts(out) == []

@@ -17,6 +17,7 @@ import re
 import stat
 import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from .model import Document
@@ -233,19 +234,21 @@ def _locked_part(target: Path) -> tuple[int, Path]:
 
 
 class PendingFile:
-    """``data`` written in full to a locked temporary file beside ``target``; ``commit()``
-    renames it into place, ``discard()`` deletes it. Nothing at ``target`` changes before."""
+    """``data`` (bytes, or pieces of them as they are made) written in full to a locked
+    temporary file beside ``target``; ``commit()`` renames it into place, ``discard()``
+    deletes it. Nothing at ``target`` changes before."""
 
-    def __init__(self, target: Path, data: bytes):
+    def __init__(self, target: Path, data: bytes | Iterable[bytes]):
         self.target = target
         self.renamed = False
         _remove_stale_parts(target)
         self._fd: int | None = None
         self._fd, self.tmp = _locked_part(target)
         try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(self._fd, view):]
+            for piece in [data] if isinstance(data, bytes) else data:
+                view = memoryview(piece)
+                while view:
+                    view = view[os.write(self._fd, view):]
             self._keep_mode()
             os.fsync(self._fd)
         except BaseException:
@@ -299,7 +302,7 @@ class PendingFile:
         self._close()
 
 
-def write_atomic(output: Path, data: bytes) -> None:
+def write_atomic(output: Path, data: bytes | Iterable[bytes]) -> None:
     """Replace the ordinary file ``output`` names (see ``check_output``) with ``data``, whole."""
     pending = PendingFile(check_output(output), data)
     try:

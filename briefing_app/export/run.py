@@ -7,7 +7,7 @@ permissions) is ``files.py``; every failure becomes an ``ExportError`` with a pl
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Protocol
 
@@ -58,20 +58,21 @@ def _check_suffix(fmt: str, output: Path) -> None:
 
 
 # -- export -----------------------------------------------------------------------------------
+#: Text is encoded and written about this many characters at a time.
+BATCH_CHARS = 1 << 20
+
+
 def render(doc: Document, fmt: str, output: Path,
            options: ExportOptions | None = None) -> bytes:
     """The export's bytes (for Markdown, the text; its images are written separately)."""
+    if fmt == "md":
+        return b"".join(render_pieces(doc, fmt, output, options))
     opts = options or ExportOptions()
     if fmt == "html":
         from .html import render_html
 
         with bulk_objects():  # strings and lists, a few per note: nothing to collect
             return render_html(doc).encode("utf-8")
-    if fmt == "md":
-        from .markdown import render_markdown
-
-        with bulk_objects():
-            return render_markdown(doc, images_folder(output).name).encode("utf-8")
     if fmt == "docx":
         from .docx import render_docx
         from .raster import svg_to_png
@@ -85,6 +86,30 @@ def render(doc: Document, fmt: str, output: Path,
 
         return render_pdf(doc)
     raise ExportError(f"unknown format {fmt!r}; choose one of: " + ", ".join(FORMATS))
+
+
+def render_pieces(doc: Document, fmt: str, output: Path, options: ExportOptions | None = None,
+                  check: Callable[[], None] | None = None) -> Iterator[bytes]:
+    """``render``'s bytes in pieces, made as they are written: Markdown about a megabyte at a
+    time, so a document of 100,000 notes is never whole in memory as text (``check`` runs
+    between pieces and may raise to stop); the other formats in one piece."""
+    if fmt != "md":
+        yield render(doc, fmt, output, options)
+        return
+    from .markdown import markdown_pieces
+
+    with bulk_objects():  # strings, a few per note: nothing to collect
+        batch: list[str] = []
+        size = 0
+        for piece in markdown_pieces(doc, images_folder(output).name):
+            batch.append(piece)
+            size += len(piece)
+            if size >= BATCH_CHARS:
+                if check is not None:
+                    check()
+                yield "".join(batch).encode("utf-8")
+                batch, size = [], 0
+        yield "".join(batch).encode("utf-8")
 
 
 def _check_format(fmt: str) -> None:
@@ -143,9 +168,15 @@ def export_briefing(store: BriefingStore, workspace: Workspace | None, fmt: str,
     target = check_output(output)  # through a symbolic link, the file it names
     doc, step = _build(store, workspace, options, progress, cancel)
     _report(doc, report)
-    step(55, f"Rendering {FORMAT_NAMES[fmt]}")
-    data = render(doc, fmt, target, options)
-    step(90, "Writing the file")
+    if fmt == "md":  # written as it is made (``render_pieces``)
+        what = f"Writing {FORMAT_NAMES[fmt]}"
+        step(55, what)
+        data: bytes | Iterator[bytes] = render_pieces(doc, fmt, target, options,
+                                                      check=lambda: step(55, what))
+    else:
+        step(55, f"Rendering {FORMAT_NAMES[fmt]}")
+        data = render(doc, fmt, target, options)
+        step(90, "Writing the file")
     try:
         if fmt == "md" and doc.images():
             _write_markdown(doc, target, data)
@@ -158,7 +189,7 @@ def export_briefing(store: BriefingStore, workspace: Workspace | None, fmt: str,
     return output
 
 
-def _write_markdown(doc: Document, target: Path, data: bytes) -> None:
+def _write_markdown(doc: Document, target: Path, data: bytes | Iterable[bytes]) -> None:
     """The Markdown file and its charts, all written before any is renamed into place; on a
     failure whatever this export made is removed and an earlier export's files stay as they
     were."""
