@@ -518,3 +518,29 @@ def test_a_cancel_while_markdown_is_written_leaves_the_earlier_export(
                         cancel=flag)
     assert target.read_text() == "the earlier export"
     assert parts(out) == []
+
+
+def test_no_collector_pass_scans_a_markdown_export(tmp_path: Path, out: Path,
+                                                   store: BriefingStore) -> None:
+    """The cycle collector stays paused from the first note read until the document is gone:
+    resumed in between, its first pass scanned every object of the document (40 ms at
+    100,000 notes)."""
+    import gc
+
+    from briefing_app.export.model import Note
+
+    workspace = _noted_workspace(tmp_path / "ws", 50)
+    passes: list[bool] = []  # for each pass: whether it scanned any of the document's notes
+
+    def seen(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":  # a pass of generation g scans generations 0 to g
+            passes.append(any(type(o) is Note for g in range(info["generation"] + 1)
+                              for o in gc.get_objects(generation=g)))
+
+    gc.callbacks.append(seen)
+    try:
+        export_briefing(store, workspace, "md", out / "b.md", NO_CHARTS)
+    finally:
+        gc.callbacks.remove(seen)
+    assert not any(passes), passes
+    assert gc.isenabled()
