@@ -170,6 +170,17 @@ def _pieces(text: str) -> dict[str, int | list[int]]:
     return index
 
 
+def _in_context(text: str, anchor: TextAnchor, at: int) -> bool:
+    """Whether ``anchor``'s quote stands at ``at`` in ``text`` with all of its context
+    around it: where ``locate`` places it too, as the best match there can be, unless the
+    same words, context and all, stand at two places (then ``locate`` refuses to choose,
+    and this is the place at the shift the notes around it show)."""
+    quote, prefix = anchor.quote, anchor.prefix
+    return (at >= len(prefix) and text.startswith(quote, at)
+            and text.startswith(prefix, at - len(prefix))
+            and text.startswith(anchor.suffix, at + len(quote)))
+
+
 def place_notes(store: BriefingStore, notes: list[Note]) -> list[Placement]:
     """Where each note belongs in the current briefing (reading only what the notes need).
 
@@ -189,6 +200,9 @@ def place_notes(store: BriefingStore, notes: list[Note]) -> list[Placement]:
 def _place(notes: list[Note], texts: dict[str, str], passages: dict[str, list[Passage]],
            starts: dict[str, list[int]], titles: dict[ItemRef, str]) -> list[Placement]:
     finders: dict[str, _Finder] = {}  # source id -> its quotes' positions
+    # Source id -> how far the last moved note found in it had moved: after a rebuild that
+    # added or removed text, the notes after the change moved alike (``_in_context``).
+    shifts: dict[str, int] = {}
     out: list[Placement] = []
     append = out.append
     for note in notes:
@@ -206,18 +220,25 @@ def _place(notes: list[Note], texts: dict[str, str], passages: dict[str, list[Pa
             continue
         quote = anchor.quote
         if text[start:end] != quote or not quote:  # moved: find it again
-            finder = finders.get(sid)
-            if finder is None:
-                finder = finders[sid] = _Finder(text)
-            hits = finder(quote)
-            if len(hits) == 1:  # the usual case: the quote occurs once
-                start, end = hits[0], hits[0] + len(quote)
+            shift = shifts.get(sid)
+            if shift is not None and quote and _in_context(text, anchor, start + shift):
+                start, end = start + shift, end + shift  # moved as the note before it
             else:
-                found = locate(anchor, text, _known(hits)) if hits else None
-                if found is None:
-                    append(from_fields(Placement, (note, False, None, "", sid, 0, 0, "", 0)))
-                    continue
-                start, end = found
+                finder = finders.get(sid)
+                if finder is None:
+                    finder = finders[sid] = _Finder(text)
+                hits = finder(quote)
+                if len(hits) == 1:  # the usual case: the quote occurs once
+                    at = hits[0]
+                else:
+                    found = locate(anchor, text, _known(hits)) if hits else None
+                    if found is None:
+                        append(from_fields(Placement, (note, False, None, "", sid, 0, 0, "",
+                                                       0)))
+                        continue
+                    at = found[0]
+                shifts[sid] = at - start
+                start, end = at, at + len(quote)
         i = bisect.bisect_right(starts[sid], start) - 1
         passage = passages[sid][i] if i >= 0 and start < passages[sid][i].end else None
         append(from_fields(Placement, (note, True, None, "", sid, start, end,
