@@ -122,13 +122,37 @@ SEARCHES_BEFORE_INDEX = 32
 class _Finder:
     """Every position of a quote in one text, as ``_positions`` gives them, found once per
     distinct quote: after a rebuild that moved every range, 73,000 distinct quotes were each
-    a search of the whole text."""
+    a search of the whole text; and where a moved note is now (``moved``)."""
 
     def __init__(self, text: str):
         self.text = text
         self.searches = 0
         self.index: dict[str, int | list[int]] | None = None
         self.found: dict[str, list[int]] = {}
+        # How far the last moved note found here had moved: after a rebuild that added or
+        # removed text, the notes after the change moved alike (``moved``).
+        self.shift: int | None = None
+
+    def moved(self, anchor: TextAnchor) -> int | None:
+        """Where ``anchor``'s quote starts now that its range no longer holds it (None if it
+        cannot be found surely). Tried first at the last moved note's shift, taken there
+        only with all of its context around it (``_in_context``); otherwise found as
+        ``locate`` finds it."""
+        quote, text = anchor.quote, self.text
+        if not quote:
+            return None
+        if self.shift is not None and _in_context(text, anchor, anchor.start + self.shift):
+            return anchor.start + self.shift
+        hits = self(quote)
+        if len(hits) == 1:  # the usual case: the quote occurs once
+            at = hits[0]
+        else:
+            found = locate(anchor, text, _known(hits)) if hits else None
+            if found is None:
+                return None
+            at = found[0]
+        self.shift = at - anchor.start
+        return at
 
     def __call__(self, quote: str) -> list[int]:
         hits = self.found.get(quote)
@@ -154,6 +178,17 @@ class _Finder:
         return [p for p in at if text.startswith(quote, p)]
 
 
+def _in_context(text: str, anchor: TextAnchor, at: int) -> bool:
+    """Whether ``anchor``'s quote stands at ``at`` in ``text`` with all of its context
+    around it: where ``locate`` places it too, as the best match there can be, unless the
+    same words, context and all, stand at two places (then ``locate`` refuses to choose,
+    and this is the place at the shift the notes around it show)."""
+    quote, prefix = anchor.quote, anchor.prefix
+    return (at >= len(prefix) and text.startswith(quote, at)
+            and text.startswith(prefix, at - len(prefix))
+            and text.startswith(anchor.suffix, at + len(quote)))
+
+
 def _pieces(text: str) -> dict[str, int | list[int]]:
     """Where each piece of GRAM characters of ``text`` starts (one position, or all of them
     in order)."""
@@ -168,17 +203,6 @@ def _pieces(text: str) -> dict[str, int | list[int]]:
         else:
             had.append(i)
     return index
-
-
-def _in_context(text: str, anchor: TextAnchor, at: int) -> bool:
-    """Whether ``anchor``'s quote stands at ``at`` in ``text`` with all of its context
-    around it: where ``locate`` places it too, as the best match there can be, unless the
-    same words, context and all, stand at two places (then ``locate`` refuses to choose,
-    and this is the place at the shift the notes around it show)."""
-    quote, prefix = anchor.quote, anchor.prefix
-    return (at >= len(prefix) and text.startswith(quote, at)
-            and text.startswith(prefix, at - len(prefix))
-            and text.startswith(anchor.suffix, at + len(quote)))
 
 
 def place_notes(store: BriefingStore, notes: list[Note]) -> list[Placement]:
@@ -200,9 +224,6 @@ def place_notes(store: BriefingStore, notes: list[Note]) -> list[Placement]:
 def _place(notes: list[Note], texts: dict[str, str], passages: dict[str, list[Passage]],
            starts: dict[str, list[int]], titles: dict[ItemRef, str]) -> list[Placement]:
     finders: dict[str, _Finder] = {}  # source id -> its quotes' positions
-    # Source id -> how far the last moved note found in it had moved: after a rebuild that
-    # added or removed text, the notes after the change moved alike (``_in_context``).
-    shifts: dict[str, int] = {}
     out: list[Placement] = []
     append = out.append
     for note in notes:
@@ -220,25 +241,14 @@ def _place(notes: list[Note], texts: dict[str, str], passages: dict[str, list[Pa
             continue
         quote = anchor.quote
         if text[start:end] != quote or not quote:  # moved: find it again
-            shift = shifts.get(sid)
-            if shift is not None and quote and _in_context(text, anchor, start + shift):
-                start, end = start + shift, end + shift  # moved as the note before it
-            else:
-                finder = finders.get(sid)
-                if finder is None:
-                    finder = finders[sid] = _Finder(text)
-                hits = finder(quote)
-                if len(hits) == 1:  # the usual case: the quote occurs once
-                    at = hits[0]
-                else:
-                    found = locate(anchor, text, _known(hits)) if hits else None
-                    if found is None:
-                        append(from_fields(Placement, (note, False, None, "", sid, 0, 0, "",
-                                                       0)))
-                        continue
-                    at = found[0]
-                shifts[sid] = at - start
-                start, end = at, at + len(quote)
+            finder = finders.get(sid)
+            if finder is None:
+                finder = finders[sid] = _Finder(text)
+            at = finder.moved(anchor)
+            if at is None:
+                append(from_fields(Placement, (note, False, None, "", sid, 0, 0, "", 0)))
+                continue
+            start, end = at, at + len(quote)
         i = bisect.bisect_right(starts[sid], start) - 1
         passage = passages[sid][i] if i >= 0 and start < passages[sid][i].end else None
         append(from_fields(Placement, (note, True, None, "", sid, start, end,
