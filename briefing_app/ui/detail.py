@@ -102,29 +102,16 @@ class DetailPane(QWidget):
         self.browser.setAccessibleName("Details of the selected item")
         self.browser.setOpenLinks(False)
         self.browser.anchorClicked.connect(self._on_link)
-        # The credibility grade of the item (Admiralty scale, 1-6), under its description.
-        self.grade_row = QWidget(self)
-        self.grade_row.setObjectName("credibilityRow")
-        self.grade = QComboBox(self.grade_row)
-        self.grade.setObjectName("credibilityGrade")
-        self.grade.setAccessibleName("Credibility of the selected item")
-        self.grade.addItem("not graded", "")
-        for value, meaning in CREDIBILITY.items():
-            self.grade.addItem(f"{value} \u2013 {meaning}", value)
-        self.grade.activated.connect(self._on_grade)
-        grade_label = QLabel("&Credibility:", self.grade_row)
-        grade_label.setBuddy(self.grade)
-        row = QHBoxLayout(self.grade_row)
-        row.setContentsMargins(4, 2, 4, 2)
-        row.addWidget(grade_label)
-        row.addWidget(self.grade, 1)
-        self.grade_row.hide()
-        upper = QWidget(self)
+        # The credibility grade of the item (Admiralty scale, 1-6), under its description:
+        # built the first time an item that can be graded is shown. None is at the first
+        # paint, and the combo box with its items costs about 1.4 MB there (2% of the peak).
+        self.grade_row: QWidget | None = None
+        self.grade: QComboBox | None = None
+        self._upper = upper = QWidget(self)
         upper_layout = QVBoxLayout(upper)
         upper_layout.setContentsMargins(0, 0, 0, 0)
         upper_layout.setSpacing(0)
         upper_layout.addWidget(self.browser, 1)
-        upper_layout.addWidget(self.grade_row)
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.splitter.setObjectName("detailSplitter")
         self.splitter.addWidget(upper)
@@ -145,8 +132,35 @@ class DetailPane(QWidget):
     def focus_order(self) -> list[QWidget]:
         """Tab's order here: the details, the credibility grade (shown for some items
         only), then the notes panel top to bottom."""
-        return [self.browser, self.grade,
+        return [self.browser, *([self.grade] if self.grade is not None else []),
                 *(reading_order(self.notes) if self.notes is not None else [])]
+
+    def _grade_box(self) -> QComboBox:
+        """The credibility grade's row, built on first use (``__init__``)."""
+        if self.grade is not None:
+            return self.grade
+        self.grade_row = QWidget(self._upper)
+        self.grade_row.setObjectName("credibilityRow")
+        self.grade = QComboBox(self.grade_row)
+        self.grade.setObjectName("credibilityGrade")
+        self.grade.setAccessibleName("Credibility of the selected item")
+        self.grade.addItem("not graded", "")
+        for value, meaning in CREDIBILITY.items():
+            self.grade.addItem(f"{value} \u2013 {meaning}", value)
+        self.grade.activated.connect(self._on_grade)
+        grade_label = QLabel("&Credibility:", self.grade_row)
+        grade_label.setBuddy(self.grade)
+        row = QHBoxLayout(self.grade_row)
+        row.setContentsMargins(4, 2, 4, 2)
+        row.addWidget(grade_label)
+        row.addWidget(self.grade, 1)
+        layout = self._upper.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.addWidget(self.grade_row)
+        order = getattr(self.window(), "order_focus", None)  # a new control: Tab's order
+        if order is not None:
+            QTimer.singleShot(0, order)
+        return self.grade
 
     def _add_notes_panel(self) -> None:
         if self.notes is not None:
@@ -191,23 +205,27 @@ class DetailPane(QWidget):
         return src.title if src is not None else source_id
 
     def _show_grade(self, d: Description | None) -> None:
-        self.grade_row.setVisible(d is not None and d.gradeable)
         if d is None or not d.gradeable:
+            if self.grade_row is not None:
+                self.grade_row.hide()
             return
-        blocked = self.grade.blockSignals(True)
-        self.grade.setCurrentIndex(max(0, self.grade.findData(d.grade)))
-        self.grade.blockSignals(blocked)
+        grade = self._grade_box()
+        assert self.grade_row is not None
+        self.grade_row.show()
+        blocked = grade.blockSignals(True)
+        grade.setCurrentIndex(max(0, grade.findData(d.grade)))
+        grade.blockSignals(blocked)
         ws = self.session.workspace
         writable = ws is not None and not ws.read_only
-        self.grade.setEnabled(writable)
-        self.grade.setToolTip(
+        grade.setEnabled(writable)
+        grade.setToolTip(
             "How credible you judge this information (Admiralty scale: 1 confirmed by other "
             "sources \u2013 6 truth cannot be judged)" if writable
             else "Your workspace is read-only: grades cannot be changed.")
 
     def _on_grade(self, index: int) -> None:
         d = self._description
-        if d is None or not d.gradeable:
+        if d is None or not d.gradeable or self.grade is None:
             return
         grade = self.grade.itemData(index) or ""
         if grade == d.grade:

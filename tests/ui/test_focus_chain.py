@@ -129,3 +129,24 @@ def test_the_own_item_dialog_by_keyboard(window: MainWindow, qtbot) -> None:
     from briefing_app.ui.own_items import OwnItemDialog
 
     _check_dialog(OwnItemDialog(window.session, "risk", parent=window), qtbot)
+
+
+def test_the_credibility_grade_is_built_when_first_needed_and_joins_the_tab_order(
+        window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
+    pane = window.detail
+    # Nothing gradeable is shown at the first paint: the row is not built yet.
+    assert pane.grade is None and window.findChild(QWidget, "credibilityRow") is None
+    window.resize(1280, 820)
+    window.tabs.setCurrentIndex(3)
+    tab = window.tab("risks")
+    qtbot.wait(60)  # the tab's Tab order is worked out, without the grade
+    tab.table.selectRow(0)
+    qtbot.waitUntil(lambda: pane.grade is not None and pane.grade.isVisible())
+    assert window.findChild(QWidget, "credibilityRow") is pane.grade_row
+    assert pane.grade.currentData() == "" and pane.grade.isEnabled()
+    qtbot.wait(60)  # the new control's place in Tab's order is worked out
+    forward = _walk(window, qtbot, Qt.Key.Key_Tab)
+    in_details = [w for w in forward if pane.isAncestorOf(w)]
+    assert in_details[:2] == [pane.browser, pane.grade]  # under the description it grades
+    backward = _walk(window, qtbot, Qt.Key.Key_Backtab)
+    assert backward == list(reversed(forward))
