@@ -726,7 +726,8 @@ def _move_aside(path: Path, reason: str) -> Path:
 
 
 def _is_writable_folder(folder: Path) -> bool:
-    probe = folder / f".write-test-{_new_id()}"
+    # A random name, not a note id: uuid would import platform, half a megabyte, at start-up.
+    probe = folder / f".write-test-{os.urandom(8).hex()}"
     try:
         probe.touch()
         probe.unlink()
