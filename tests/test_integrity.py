@@ -4,9 +4,12 @@ at start-up in words, with how to repair the installation."""
 
 from __future__ import annotations
 
+import os
 import random
 import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -90,6 +93,23 @@ def test_a_verified_file_version_is_not_hashed_again(tmp_path: Path) -> None:
     _sql_edit(db)  # a new version of the file: hashed again, and refused
     with pytest.raises(integrity.ChecksumError):
         integrity.verify(db, cache)
+
+
+def test_a_smoke_run_uses_a_named_cache_and_otherwise_leaves_none(tmp_path: Path) -> None:
+    # Named (as the start-up benchmark names one, to measure a normal start): the verified
+    # checksum is kept there and read on the next run.
+    named = tmp_path / "named-cache"
+    for _ in range(2):
+        result = run_cli("gui", "--smoke", env={"BRIEFING_APP_CACHE": str(named)})
+        assert result.returncode == 0, result.stderr
+    assert str(bundled_database()) in (named / integrity.CACHE_FILE).read_text(encoding="utf-8")
+    # Not named: a scratch cache, deleted on exit; the user's cache folder is not touched.
+    env = {k: v for k, v in os.environ.items() if k != "BRIEFING_APP_CACHE"}
+    env["XDG_CACHE_HOME"] = str(tmp_path / "user-cache")
+    result = subprocess.run([sys.executable, "-m", "briefing_app", "gui", "--smoke"],
+                            capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert not (tmp_path / "user-cache").exists()
 
 
 def test_the_shipped_checksum_matches_the_shipped_database() -> None:

@@ -88,11 +88,12 @@ def run(args: Namespace, started: float) -> int:
     if args.smoke:
         import tempfile
 
-        # A smoke run leaves no trace: settings and (unless one is named) the workspace live in
-        # a scratch folder that is deleted on exit.
+        # A smoke run leaves no trace: settings and (unless one is named) the workspace and
+        # the cache live in a scratch folder that is deleted on exit.
         with tempfile.TemporaryDirectory(prefix="briefing-smoke-") as scratch:
             use_scratch_profile(Path(scratch) / "settings")
-            os.environ[CACHE_ENV] = str(Path(scratch) / "cache")
+            if not os.environ.get(CACHE_ENV):
+                os.environ[CACHE_ENV] = str(Path(scratch) / "cache")
             if not getattr(args, "workspace", None) and not os.environ.get(WORKSPACE_ENV):
                 args.workspace = str(Path(scratch) / "workspace")
             return _run(args, started)
