@@ -287,6 +287,10 @@ class SearchResults(QFrame):
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.tree.setUniformRowHeights(True)
         self.tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # The scroll bar stays: coming and going as the results grow past the list's height
+        # and shrink again, it changed the rows' width while typing (each cut "…" at another
+        # place) and made Qt paint every row twice for that keystroke.
+        self.tree.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.tree.activated.connect(self._open)
         self.tree.clicked.connect(self._open)
         self.tree.installEventFilter(self)

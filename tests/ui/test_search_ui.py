@@ -84,3 +84,19 @@ def test_a_search_that_cannot_read_says_so(window: MainWindow, qtbot, monkeypatc
     assert panel.message.text() == ("The search could not read the briefing or your "
                                     "workspace (database is locked).")
     assert panel.isVisible()
+
+
+def test_the_rows_keep_their_width_while_typing(window: MainWindow, qtbot) -> None:
+    """As the results grow past the list's height and shrink again, the rows keep their width
+    (no scroll bar coming and going): nothing is cut at another place while typing, and each
+    keystroke paints the rows once."""
+    widths = {}
+    for text in ("cobalt", "li", "cobalt"):
+        panel = search(window, qtbot, text)
+        qtbot.waitUntil(panel.isVisible)
+        qtbot.wait(20)  # laid out as shown
+        tree = panel.tree
+        fits = tree.viewport().height() // tree.sizeHintForRow(0)
+        widths[text, panel.model.rowCount() > fits] = tree.viewport().width()
+    assert {more for _text, more in widths} == {False, True}  # fewer rows than fit, and more
+    assert len(set(widths.values())) == 1, widths
