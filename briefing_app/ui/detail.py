@@ -27,7 +27,7 @@ from .richtext import esc, item_link, style_sheet
 if TYPE_CHECKING:
     from ..store.describe import Description
 from .session import Change, Session
-from .views import links_then_out, reading_order
+from .views import links_then_out, reading_order, reorder_focus_later
 
 OWN_MARK = "\u270e"  # as models.OWN_MARK (not imported: the pane is built before first paint)
 
@@ -107,8 +107,8 @@ class DetailPane(QWidget):
         # paint, and the combo box with its items costs about 1.4 MB there (2% of the peak).
         self.grade_row: QWidget | None = None
         self.grade: QComboBox | None = None
-        self._upper = upper = QWidget(self)
-        upper_layout = QVBoxLayout(upper)
+        upper = QWidget(self)
+        self._upper_layout = upper_layout = QVBoxLayout(upper)
         upper_layout.setContentsMargins(0, 0, 0, 0)
         upper_layout.setSpacing(0)
         upper_layout.addWidget(self.browser, 1)
@@ -136,10 +136,10 @@ class DetailPane(QWidget):
                 *(reading_order(self.notes) if self.notes is not None else [])]
 
     def _grade_box(self) -> QComboBox:
-        """The credibility grade's row, built on first use (``__init__``)."""
+        """The credibility grade's combo box, its row built the first time it is needed."""
         if self.grade is not None:
             return self.grade
-        self.grade_row = QWidget(self._upper)
+        self.grade_row = QWidget(self._upper_layout.parentWidget())
         self.grade_row.setObjectName("credibilityRow")
         self.grade = QComboBox(self.grade_row)
         self.grade.setObjectName("credibilityGrade")
@@ -154,12 +154,8 @@ class DetailPane(QWidget):
         row.setContentsMargins(4, 2, 4, 2)
         row.addWidget(grade_label)
         row.addWidget(self.grade, 1)
-        layout = self._upper.layout()
-        assert isinstance(layout, QVBoxLayout)
-        layout.addWidget(self.grade_row)
-        order = getattr(self.window(), "order_focus", None)  # a new control: Tab's order
-        if order is not None:
-            QTimer.singleShot(0, order)
+        self._upper_layout.addWidget(self.grade_row)
+        reorder_focus_later(self)
         return self.grade
 
     def _add_notes_panel(self) -> None:
@@ -171,9 +167,7 @@ class DetailPane(QWidget):
         self.notes.show_item(self.ref)
         self.splitter.addWidget(self.notes)
         self.splitter.setSizes([500, 180])
-        order = getattr(self.window(), "order_focus", None)  # new controls: Tab's order again
-        if order is not None:
-            QTimer.singleShot(0, order)
+        reorder_focus_later(self)
         from PySide6.QtCore import QSettings
 
         from .layout_state import restore_layout

@@ -25,7 +25,7 @@ from .detail import handle_link
 from .own_actions import OwnItemActions
 from .richtext import OWN_MARK, esc, plain_link, source_tags, style_sheet
 from .session import Change, Session
-from .views import links_then_out
+from .views import links_then_out, reorder_focus_later
 
 OWN_KINDS_HERE = ("judgment", "figure", "actor")
 
@@ -308,10 +308,7 @@ class OverviewTab(QWidget):
         self.chart.figureClicked.connect(
             lambda fid: self.session.select(ItemRef("figure", fid)))
         self.chart_layout.replaceWidget(self.chart_placeholder, self.chart)
-        # A control built after the tab: Tab's reading order is worked out again.
-        order = getattr(self.window(), "order_focus", None)
-        if order is not None:
-            QTimer.singleShot(0, order)
+        reorder_focus_later(self)  # a control built after the tab
         self.chart_placeholder.deleteLater()
 
     # -- tab protocol --------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, QPoint, Qt
+from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, QPoint, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -99,6 +99,14 @@ _LINKS_THEN_OUT = _LinksThenOut()
 def links_then_out(browser: QTextBrowser) -> None:
     """Give ``browser`` the Tab behaviour of ``_LinksThenOut``."""
     browser.installEventFilter(_LINKS_THEN_OUT)
+
+
+def reorder_focus_later(widget: QWidget) -> None:
+    """Controls were added to ``widget`` after its window worked out Tab's reading order: work
+    it out again once they are laid out (the window's ``order_focus``, if it has one)."""
+    order = getattr(widget.window(), "order_focus", None)
+    if order is not None:
+        QTimer.singleShot(0, order)
 
 
 def reading_order(container: QWidget) -> list[QWidget]:
