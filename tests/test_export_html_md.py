@@ -21,7 +21,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -976,6 +976,29 @@ def test_markdown_note_fast_path_writes_what_the_block_quote_path_writes(
     if text.strip():
         expected += [">", *_quoted(text, "> ", links=True)]
     assert "> **N1**" + written == "> **N1**" + "\n".join(expected)
+
+
+@PROPERTY
+@given(st.one_of(PLAIN, TEXT, LINE), st.sampled_from(["> ", "> > "]), st.booleans())
+@example("one line\n\nand a paragraph", "> > ", False)
+@example("a line\nits next line", "> ", True)
+def test_a_quoted_text_is_its_markdown_lines_in_a_block_quote(text: str, lead: str,
+                                                              links: bool) -> None:
+    """A note's quote and text are written as ``md_lines`` writes them, each line after the
+    quote mark (decided once per text, not once per step). (A blank one is never written.)"""
+    assume(text.strip())
+    expected = [lead + x if x else lead.rstrip() for x in md_lines(text, links)]
+    assert _quoted(text, lead, links) == expected
+
+
+@PROPERTY
+@given(st.text())
+def test_visible_text_keeps_what_is_printable_and_shows_the_rest(text: str) -> None:
+    shown = visible(text)
+    if text.isprintable():
+        assert shown is text
+    assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\r]", shown)
+    assert len(shown) == len(text.replace("\r\n", "\n"))
 
 
 # Ids as a document may hold them: the builder's own, repeats, ones that clash with a heading's

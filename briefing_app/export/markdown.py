@@ -426,30 +426,22 @@ def _note(n: Note, d: _Doc) -> str:
     on = d.said.get(key)
     if on is None:
         on = d.said[key] = _note_on(n, about)
-    day = n.updated[:10]
-    meta = d.meta_of_day.get((n.tag, day))
+    meta = d.meta_of_day.get((n.tag, n.updated[:10]))
     if meta is None:
-        when = _when(n.updated)
-        meta = d.said.get((n.tag, when))
-        if meta is None:
-            meta = d.said[(n.tag, when)] = _note_meta(n.tag, when)
-        if _ISO_DAY.fullmatch(day):  # the day alone decides the words (``date_words``)
-            d.meta_of_day[(n.tag, day)] = meta
-    head = f"> **{n.label}**{SEP}Analyst\u2019s note on {on}"  # "N12": nothing to escape
-    if anchor:
-        head += f' <a id="{_attr(anchor)}"></a>'
+        meta = _meta_line(n.tag, n.updated, d)
+    # Written as a block quote: each line starts "> " (a blank one ">"). The head first
+    # ("N12" needs nothing escaped), built in one string as most notes are.
+    label = f"N{n.number}" if n.number else "Note"
+    mark = f' <a id="{_attr(anchor)}"></a>' if anchor else ""
     if meta:
-        head = f"{head}\\\n> {meta}"
-    # Written as a block quote: each line starts "> " (a blank one ">").
+        mark = f"{mark}\\\n> {meta}"
+    head = f"> **{label}**{SEP}Analyst\u2019s note on {on}{mark}"
     quote, text = n.quote, n.text
     if "\n" not in quote and "\n" not in text and _nothing_to_do(f"{quote}\n{text}"):
         # One line each with nothing to escape (most notes): as ``_quoted`` writes them.
         # (Joined by a line break, which no check looks for, the two are checked at once.)
-        if quote.strip():
-            head = f"{head}\n>\n> > {_plain_line(quote)}"
-        if text.strip():
-            head = f"{head}\n>\n> {_plain_line(text)}"
-        return head
+        return (f"{head}{f'{_GAP}> {_plain_line(quote)}' if quote.strip() else ''}"
+                f"{f'{_GAP}{_plain_line(text)}' if text.strip() else ''}")
     lines = [head]
     if quote.strip():
         lines.append(">")
@@ -460,13 +452,33 @@ def _note(n: Note, d: _Doc) -> str:
     return "\n".join(lines)
 
 
+_GAP = "\n>\n> "  # between the parts of a note: a blank line of the quote, and the next line
+
+
+def _meta_line(tag: str, updated: str, d: _Doc) -> str:
+    """A note's line of tag and day, made once per tag and day in words."""
+    day = updated[:10]
+    when = _when(updated)
+    meta = d.said.get((tag, when))
+    if meta is None:
+        meta = d.said[(tag, when)] = _note_meta(tag, when)
+    if _ISO_DAY.fullmatch(day):  # the day alone decides the words (``date_words``)
+        d.meta_of_day[(tag, day)] = meta
+    return meta
+
+
 def _quoted(text: str, lead: str, links: bool) -> list[str]:
-    """``md_lines(text)`` as lines of a block quote, each after ``lead`` (a blank one is the
-    bare quote mark)."""
-    if "\n" not in text and _nothing_to_do(text):  # one line, nothing to escape: most notes
+    """``md_lines(text, links)`` as lines of a block quote, each after ``lead`` (a blank one is
+    the bare quote mark); for a text that is not blank."""
+    plain = _nothing_to_do(text)
+    if plain and "\n" not in text:  # one line, nothing to escape: most notes
         return [lead + _plain_line(text)]
     blank = lead.rstrip()
-    return [lead + x if x else blank for x in md_lines(text, links)]
+    # (As md_lines writes them, decided here once: a third of the notes in a large export
+    # quote more than one line.)
+    lines = (_paragraphs(text, _plain_line) if plain
+             else _paragraphs(clean(text), md_text if links else md_line))
+    return [lead + x if x else blank for x in lines]
 
 
 def _note_on(n: Note, about: str) -> str:
@@ -556,6 +568,9 @@ def render_markdown(doc: Document, images_dir: str) -> str:
     return "".join(markdown_pieces(doc, images_dir))
 
 
+_BLOCKS_AT_A_TIME = 256
+
+
 def markdown_pieces(doc: Document, images_dir: str) -> Iterator[str]:
     """``render_markdown`` in pieces, in order, made as they are written: 100,000 notes are
     never all in memory as text (a third of the export's memory and time was the whole text,
@@ -571,10 +586,17 @@ def markdown_pieces(doc: Document, images_dir: str) -> Iterator[str]:
     for section in doc.sections:
         depths = outline(section)
         yield f"\n\n{md_heading(2, section.heading, d.anchors.of(section))}"
+        # Blocks are yielded some hundreds at a time: one by one, handing 100,000 notes on
+        # cost more than joining them.
+        out: list[str] = []
         for b in section.blocks:
             # Notes first: at scale nearly every block is one.
             text = _note(b, d) if isinstance(b, Note) else _block(b, d, depths)
             if text:
-                yield "\n\n"
-                yield text
+                out.append(text)
+                if len(out) == _BLOCKS_AT_A_TIME:
+                    yield "\n\n" + "\n\n".join(out)
+                    out.clear()
+        if out:
+            yield "\n\n" + "\n\n".join(out)
     yield f"\n\n---\n\n{marking}\n" if marking else "\n"

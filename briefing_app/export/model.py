@@ -26,8 +26,8 @@ _LTR = re.compile("[A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]")
 
 def visible(text: str) -> str:
     """Text safe for every format: control characters become visible symbols (U+2400...)."""
-    if "\r" not in text and _CONTROLS.search(text) is None:  # the usual case, decided in C
-        return text
+    if text.isprintable() or ("\r" not in text and _CONTROLS.search(text) is None):
+        return text  # the usual case, decided in C (a printable text has no control at all)
 
     def picture(m: re.Match[str]) -> str:
         code = ord(m.group())
