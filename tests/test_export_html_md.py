@@ -15,7 +15,7 @@ import subprocess
 import sys
 import tempfile
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -976,6 +976,31 @@ def test_markdown_note_fast_path_writes_what_the_block_quote_path_writes(
     if text.strip():
         expected += [">", *_quoted(text, "> ", links=True)]
     assert "> **N1**" + written == "> **N1**" + "\n".join(expected)
+
+
+def _paragraphs_one_by_one(text: str, write: Callable[[str], str]) -> list[str]:
+    """The paragraph rule written plainly: lines gathered into paragraphs at blank lines, each
+    paragraph's lines but its last ending in a hard break, an empty string between them."""
+    paragraphs: list[list[str]] = [[]]
+    for line in text.split("\n"):
+        if line.strip():
+            paragraphs[-1].append(write(line))
+        elif paragraphs[-1]:
+            paragraphs.append([])
+    out: list[str] = []
+    for lines in (p for p in paragraphs if p):
+        out += ([""] if out else []) + [x + "\\" for x in lines[:-1]] + [lines[-1]]
+    return out
+
+
+@PROPERTY
+@given(st.one_of(PLAIN, TEXT, LINE))
+@example("a\n\n \n\u3000\nb\nc\n")
+def test_markdown_paragraphs_follow_the_paragraph_rule(text: str) -> None:
+    for write in (_plain_line, md_line):
+        if write is _plain_line and not _nothing_to_do(text):
+            continue
+        assert _paragraphs(text, write) == _paragraphs_one_by_one(text, write)
 
 
 @PROPERTY

@@ -271,21 +271,22 @@ def md_lines(text: str, links: bool = True) -> list[str]:
 
 
 def _paragraphs(text: str, write: Callable[[str], str]) -> list[str]:
-    """``md_lines`` for clean text, each line written by ``write``."""
+    """``md_lines`` for clean text, each line written by ``write``: a paragraph's lines but
+    its last end in a hard break, and an empty string stands between paragraphs."""
     if "\n" not in text:  # one line: one paragraph, or nothing
         return [write(text)] if text.strip() else []
     out: list[str] = []
-    paragraph: list[str] = []
-    for line in [*text.split("\n"), ""]:
-        if line.strip():
-            paragraph.append(write(line))
-            continue
-        if paragraph:
-            if out:
+    in_paragraph = False
+    for line in text.split("\n"):
+        if line and not line.isspace():
+            if in_paragraph:
+                out[-1] += "\\"  # the line before goes on in this one
+            elif out:
                 out.append("")
-            out.extend(x + "\\" for x in paragraph[:-1])
-            out.append(paragraph[-1])
-            paragraph = []
+            out.append(write(line))
+            in_paragraph = True
+        else:
+            in_paragraph = False
     return out
 
 
