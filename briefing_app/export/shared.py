@@ -220,8 +220,8 @@ class Anchors:
 
     @classmethod
     def in_document_order(cls, doc: Document, reserved: tuple[str, ...] = ()) -> Anchors:
-        """Every anchor of ``doc``, each claimed in document order (a clash goes to the one
-        claimed later)."""
+        """Every anchor of ``doc``, each claimed in document order (a name wanted twice stays
+        with the first; the next one gets "-2")."""
         anchors = cls._with_references(doc, reserved)
         for section in doc.sections:
             anchors.claim(section, section.anchor)
