@@ -243,3 +243,22 @@ def test_reference_numbers_resolve(store: BriefingStore, workspace: Workspace) -
     listed = [r.number for r in doc.references]
     assert listed == list(range(1, len(listed) + 1))
     assert used and set(used) <= set(listed)
+
+
+def test_a_note_whose_range_moved_quotes_the_words_at_its_new_place(
+        tmp_path: Path, store: BriefingStore) -> None:
+    """After a rebuild moved the text, a note is placed where its quote now stands, and the
+    export quotes the source's words there, in the paragraph that holds them."""
+    from briefing_app.export.build import build_document
+
+    src = store.sources()[0]
+    quote = "approximately 90% of the world's rare earth minerals"
+    at = src.text.index(quote)
+    anchor = make_anchor(src.id, src.text, at, at + len(quote))
+    ws, _ = open_workspace(tmp_path / "ws")
+    ws.add_note(TEXT_NOTE, anchor=anchor._replace(start=at + 7, end=at + 7 + len(quote)))
+    [note] = [n for n in build_document(store, ws).notes() if n.text == TEXT_NOTE]
+    assert not note.unanchored
+    assert note.quote == visible(src.text[at:at + len(quote)]) == quote
+    passage = next(p for p in store.passages(src.id) if p.start <= at < p.end)
+    assert note.target == f"{src.title}, paragraph {passage.seq}"

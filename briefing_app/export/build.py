@@ -240,9 +240,11 @@ class _Builder:
                 target = where[p.passage_seq] = f"{source.title}, paragraph {p.passage_seq}"
             note = p.note
             number += 1
+            # The words at its place are its quote: a note is placed only where its quote
+            # stands exactly (``place_notes``), and the one string serves both.
+            quote = note.anchor.quote if note.anchor is not None else text[p.start:p.end]
             append(Note(target, visible(note.body), tag_of(note.tag), note.colour,
-                        note.updated_at, visible(text[p.start:p.end]), number,
-                        f"note-{number}", anchor))
+                        note.updated_at, visible(quote), number, f"note-{number}", anchor))
         self.note_count = number
         return out
 
