@@ -229,37 +229,27 @@ class _Builder:
         """The notes on passages of a source, in the order of the text, each with the words
         it is on."""
         self.used.add(source.id)
-        text, anchor = source.text, f"source-{source.id}"
+        anchor = f"source-{source.id}"
         where: dict[int, str] = {}  # paragraph number -> "Title, paragraph N"
-        out: list[Note] = []
-        append, number, tag_of = out.append, self.note_count, self._tag
-        # (As ``note_of`` makes each, in one loop: a large export's notes are nearly all here.)
+        out = []
         for p in sorted(self.by_source.get(source.id, []), key=_START):
             target = where.get(p.passage_seq)
             if target is None:
                 target = where[p.passage_seq] = f"{source.title}, paragraph {p.passage_seq}"
-            note = p.note
-            number += 1
             # The words at its place are its quote: a note is placed only where its quote
-            # stands exactly (``place_notes``), and the one string serves both.
-            quote = note.anchor.quote if note.anchor is not None else text[p.start:p.end]
-            append(Note(target, visible(note.body), tag_of(note.tag), note.colour,
-                        note.updated_at, visible(quote), number, f"note-{number}", anchor))
-        self.note_count = number
+            # stands exactly (``place_notes``), so the note's own copy serves.
+            assert p.note.anchor is not None
+            out.append(self.note_of(p.note, target, visible(p.note.anchor.quote), anchor))
         return out
 
     def note_of(self, note: WorkspaceNote, target: str, quote: str, about: str) -> Note:
         """The document's next note: ``note`` on ``target`` (its ``quote`` made visible)."""
         self.note_count += 1
-        return Note(target, visible(note.body), self._tag(note.tag), note.colour,
-                    note.updated_at, quote, self.note_count, f"note-{self.note_count}", about)
-
-    def _tag(self, tag: str) -> str:
-        """A note's tag made visible, once per tag (a few tags, on many notes)."""
-        shown = self._tags.get(tag)
-        if shown is None:
-            shown = self._tags[tag] = visible(tag)
-        return shown
+        tag = note.tag and self._tags.get(note.tag)  # (a few tags, on many notes)
+        if tag is None:
+            tag = self._tags[note.tag] = visible(note.tag)
+        return Note(target, visible(note.body), tag, note.colour, note.updated_at, quote,
+                    self.note_count, f"note-{self.note_count}", about)
 
     @staticmethod
     def caveat(text: str) -> list[Para]:

@@ -267,7 +267,12 @@ def _plain_line(line: str) -> str:
 def md_lines(text: str, links: bool = True) -> list[str]:
     """Running text as Markdown lines: a line break becomes a hard break, a blank line a new
     paragraph (an empty string in the result), web addresses links (with ``links``)."""
-    if _nothing_to_do(text):  # the usual case
+    return _lines(text, links, _nothing_to_do(text))
+
+
+def _lines(text: str, links: bool, plain: bool) -> list[str]:
+    """``md_lines``, told whether ``text`` has nothing to escape (``_nothing_to_do``)."""
+    if plain:  # the usual case
         return _paragraphs(text, _plain_line)
     return _paragraphs(clean(text), md_text if links else md_line)
 
@@ -490,11 +495,8 @@ def _quoted(text: str, lead: str, links: bool) -> list[str]:
     if plain and "\n" not in text:  # one line, nothing to escape: most notes
         return [lead + _plain_line(text)]
     blank = lead.rstrip()
-    # (As md_lines writes them, decided here once: a third of the notes in a large export
-    # quote more than one line.)
-    lines = (_paragraphs(text, _plain_line) if plain
-             else _paragraphs(clean(text), md_text if links else md_line))
-    return [lead + x if x else blank for x in lines]
+    # (The check made once: a third of the notes in a large export quote more than a line.)
+    return [lead + x if x else blank for x in _lines(text, links, plain)]
 
 
 def _note_on(n: Note, about: str) -> str:

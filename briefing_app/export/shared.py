@@ -205,15 +205,8 @@ class Anchors:
         (``in_document_order``). Notes, nearly every block of a large document, are claimed
         together after the rest: at 100,000 notes claiming each in turn took a tenth of a
         Markdown export's time."""
-        anchors = cls._with_references(doc, reserved)
         notes: list[Note] = []
-        for section in doc.sections:
-            anchors.claim(section, section.anchor)
-            for b in section.blocks:
-                if isinstance(b, Note):
-                    notes.append(b)
-                elif isinstance(b, Heading | Table | Image):
-                    anchors.claim(b, b.id)
+        anchors = cls._claimed(doc, reserved, notes)
         if anchors._take_own_ids(notes):
             return anchors
         return cls.in_document_order(doc, reserved)  # two notes, or a note and more, clash
@@ -222,26 +215,31 @@ class Anchors:
     def in_document_order(cls, doc: Document, reserved: tuple[str, ...] = ()) -> Anchors:
         """Every anchor of ``doc``, each claimed in document order (a name wanted twice stays
         with the first; the next one gets "-2")."""
-        anchors = cls._with_references(doc, reserved)
-        for section in doc.sections:
-            anchors.claim(section, section.anchor)
-            for b in section.blocks:
-                if isinstance(b, Note):
-                    anchor = anchors.claim(b, b.id)
-                    if anchor:
-                        anchors.notes.setdefault(b.label, anchor)
-                elif isinstance(b, Heading | Table | Image):
-                    anchors.claim(b, b.id)
-        return anchors
+        return cls._claimed(doc, reserved, None)
 
     @classmethod
-    def _with_references(cls, doc: Document, reserved: tuple[str, ...]) -> Anchors:
+    def _claimed(cls, doc: Document, reserved: tuple[str, ...],
+                 notes_apart: list[Note] | None) -> Anchors:
+        """The anchors claimed in document order; the notes' are left out, collected in
+        ``notes_apart``, if it is given."""
         anchors = cls(used={*reserved, *(f"cite-{r.number}" for r in doc.references)})
         # References first: every citation links to "ref-N", so no heading may take it.
         for block in doc.blocks():
             if isinstance(block, ReferenceList):
                 for r in block.references:
                     anchors.refs.setdefault(r.number, anchors.claim(r, r.anchor))
+        for section in doc.sections:
+            anchors.claim(section, section.anchor)
+            for b in section.blocks:
+                if isinstance(b, Note):
+                    if notes_apart is not None:
+                        notes_apart.append(b)
+                        continue
+                    anchor = anchors.claim(b, b.id)
+                    if anchor:
+                        anchors.notes.setdefault(b.label, anchor)
+                elif isinstance(b, Heading | Table | Image):
+                    anchors.claim(b, b.id)
         return anchors
 
     def _take_own_ids(self, notes: list[Note]) -> bool:
