@@ -958,11 +958,14 @@ def test_markdown_note_lines_of_a_day_are_each_notes_own(notes: list[tuple[str, 
 @example("", "only a note")
 @example("x:", "//y")  # an address only once the two are joined
 @example(" ww", "w.x ")
+@example("the end of one paragraph\n\nand the start of the next", "a note")
+@example("a quote", "a note\n on two lines\n\n#and a paragraph ")
 def test_markdown_note_fast_path_writes_what_the_block_quote_path_writes(
         quote: str, text: str) -> None:
-    """A note whose quote and text are each one line with nothing to escape (most notes) is
-    written without building its lines one by one; it must read exactly as the general path
-    writes it: the head, then the quote and the text as lines of a block quote."""
+    """A note whose quote and text have nothing to escape (most notes) is written without
+    building its lines one by one, in one string when each is one line; it must read exactly
+    as the general path writes it: the head, then the quote and the text as lines of a block
+    quote."""
     note = Note("Source: x, paragraph 2", text, "verify", updated="2026-03-14T09:00:00Z",
                 quote=quote, number=1, id="note-1")
     doc = Document("T", "", "2026-01-05", [], [Section("source-notes", "Notes",
@@ -976,6 +979,41 @@ def test_markdown_note_fast_path_writes_what_the_block_quote_path_writes(
     if text.strip():
         expected += [">", *_quoted(text, "> ", links=True)]
     assert "> **N1**" + written == "> **N1**" + "\n".join(expected)
+
+
+# The inline escaping patterns as first written, with classes and "+" runs: the shipped ones
+# start every branch with one literal character, which must find the same marks.
+_INLINE_AS_WRITTEN = (r"\\(?=[!-/:-@\[-`{-~\s]|$)|[*`]|_+|~+|<(?=[A-Za-z/!?])"
+                      r"|&(?=#|[A-Za-z][A-Za-z0-9]*;)|\[(?=\^)|\^(?=\[|$)|\](?=[(\[:]|$)")
+
+
+@PROPERTY
+@given(st.one_of(TEXT, LINE, PLAIN))
+@example("a__b ~~c~ *d* `e` \\ <a &amp; [^1] ^[ ](x) |f| [g]")
+def test_markdown_escapes_the_marks_the_patterns_as_first_written_find(text: str) -> None:
+    from briefing_app.export import markdown
+
+    for context, extra in (("", ""), ("cell", r"|\|"), ("label", r"|[\[\]]")):
+        reference = re.compile(_INLINE_AS_WRITTEN + extra)
+        assert (markdown._escape(text, context)
+                == reference.sub(markdown._escape_match, text)), context
+
+
+@pytest.mark.parametrize("ident", ['n"1', "n&amp;1", "n<b>1", "note-7"])
+def test_a_notes_anchor_reads_back_as_its_id_whatever_it_holds(ident: str) -> None:
+    """The anchor written before a note's text is an HTML attribute: an id holding a quote,
+    an ampersand or a tag's bracket is escaped in it (a browser reads the id back as it was),
+    and a plain id, nearly every note's, is written as it is."""
+    note = Note("Risk: x", "a note", number=1, id=ident)
+    doc = Document("T", "", "2026-01-05", [], [Section("risks", "Risks", [note],
+                                                       number="1")], [])
+    markdown = render_markdown(doc, "x_files")
+    rendered = MarkdownIt("commonmark").render(markdown)
+    head = next(line for line in markdown.splitlines() if "**N1**" in line)
+    in_note = [e for e in parse(rendered)[0].find_all("a")
+               if any(p.tag == "blockquote" for p in e.ancestors())]
+    assert [e.attrs.get("id") for e in in_note] == [ident]
+    assert ('id="note-7"' in head) == (ident == "note-7")
 
 
 def _paragraphs_one_by_one(text: str, write: Callable[[str], str]) -> list[str]:
@@ -1014,6 +1052,22 @@ def test_a_quoted_text_is_its_markdown_lines_in_a_block_quote(text: str, lead: s
     assume(text.strip())
     expected = [lead + x if x else lead.rstrip() for x in md_lines(text, links)]
     assert _quoted(text, lead, links) == expected
+
+
+@PROPERTY
+@given(st.text())
+@example("\ufffe")
+@example("\U0001fffe")
+@example("a\x85b")
+def test_printable_text_is_clean_as_it_is(text: str) -> None:
+    """``clean`` returns printable text as it is, unlooked at: no control, surrogate or
+    noncharacter (what it replaces) is printable."""
+    from briefing_app.export import shared
+
+    if text.isprintable():
+        assert clean(text) is text
+    slow = shared._FORBIDDEN.sub("\ufffd", visible(text))
+    assert clean(text) == shared._ASTRAL_FORBIDDEN.sub("\ufffd", slow)
 
 
 @PROPERTY

@@ -28,6 +28,8 @@ _ASTRAL_FORBIDDEN = re.compile("[" + "".join(chr(p << 16 | 0xFFFE) + chr(p << 16
 
 def clean(text: str) -> str:
     """Text as both writers show it: controls visible, forbidden code points as U+FFFD."""
+    if text.isprintable():
+        return text  # (no control, surrogate or noncharacter is printable: decided in C)
     text = visible(text)
     if _FORBIDDEN.search(text):
         text = _FORBIDDEN.sub("\ufffd", text)
