@@ -469,7 +469,7 @@ def _notes(run: list[Note], d: _Doc) -> list[str]:
                 # One line each: as ``_quoted`` writes them.
                 append(f"{head}{f'{_GAP}> {_plain_line(quote)}' if quote.strip() else ''}"
                        f"{f'{_GAP}{_plain_line(text)}' if text.strip() else ''}")
-            else:  # (a third of the quotes of a large export run over a paragraph's end)
+            else:  # (as a quote across a paragraph's end: a fifth of the benchmark's notes)
                 append(f"{head}{_plain_part(quote, '> > ') if quote.strip() else ''}"
                        f"{_plain_part(text, '> ') if text.strip() else ''}")
             continue
