@@ -31,6 +31,7 @@ from briefing_app.domain import ItemRef
 from briefing_app.export.build import build_document
 from briefing_app.export.html import clean, date_words, render_html, split_urls
 from briefing_app.export.markdown import (
+    _CHARS_TO_DO,
     _nothing_to_do,
     _paragraphs,
     _plain_line,
@@ -652,6 +653,21 @@ def test_markdown_fast_path_leaves_escapes_to_the_general_path() -> None:
                  "WWW.X.ORG", "https://x.y", "\U0001F600", "\ufffe", "[^1]", "a^[b]"]:
         assert not _nothing_to_do(text), text
     assert _nothing_to_do("China's 90% share: (about) 9/10 - refined.")
+
+
+def test_markdown_ascii_check_decides_as_the_search_does() -> None:
+    """An ASCII text is checked by deleting the characters to escape from its bytes, not by
+    the search: it must take and refuse exactly what the search does, each ASCII character
+    alone, inside words and at either end."""
+    def by_search(text: str) -> bool:
+        return (_CHARS_TO_DO.search(text) is None and "://" not in text
+                and ("." not in text or "www." not in text.lower()))
+
+    for c in map(chr, range(128)):
+        for text in (c, f"a note{c}on it", f"{c}x", f"x{c}"):
+            assert _nothing_to_do(text) == by_search(text), repr(text)
+    assert not _nothing_to_do("plain words, then one *")
+    assert _nothing_to_do("plain words, then none")
 
 
 @PROPERTY

@@ -109,7 +109,7 @@ class Image:
         return f"Figure {self.number}" if self.number else ""
 
 
-@dataclass
+@dataclass(slots=True)  # (no dictionary each: a document may hold 100,000 notes)
 class Note:
     """An analyst's note, placed with the item or passage it annotates."""
 
