@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 
 from briefing_app.domain import ItemRef
+from briefing_app.store import workspace as workspace_module
 from briefing_app.store.workspace import (
     KNOWN_MIGRATIONS,
     NewerWorkspaceError,
+    Note,
     ReadOnlyWorkspaceError,
     TextAnchor,
     open_workspace,
@@ -78,6 +80,30 @@ def test_notes_add_edit_trash_restore(tmp_path: Path) -> None:
         ws.add_note("   ", target=ItemRef("risk", "r1"))
     with pytest.raises(ValueError):
         ws.add_note("x", target=ItemRef("risk", "r1"), anchor=anchor)
+
+
+def test_notes_read_in_batches_come_back_whole_in_order_of_creation(tmp_path: Path) -> None:
+    """Notes are read some thousands at a time: more than one batch comes back whole, each
+    note as it was saved, ordered by creation and, within one second, as they were saved;
+    a never-edited note's two stamps are one string, an edited one's stay apart."""
+    batch = workspace_module._ROWS_AT_A_TIME
+    notes = []
+    for i in range(batch + 7):
+        created = f"2026-0{1 + i % 3}-0{1 + i % 5}T10:00:00Z"  # many share a second
+        updated = created if i % 4 else f"2026-09-0{1 + i % 7}T12:00:00Z"
+        ref, anchor = ((ItemRef("risk", f"r{i % 9}"), None) if i % 2 else
+                       (None, TextAnchor(f"src{i % 3}", i, i + 4, "quot", "pre", "")))
+        notes.append(Note(f"n{i:05d}", f"note {i}", ref, anchor, "tag" if i % 5 else "",
+                          "", created, updated))
+    ws, _ = open_workspace(tmp_path)
+    assert ws.import_notes(notes) == len(notes)
+    read = ws.notes()
+    assert read == sorted(notes, key=lambda n: n.created_at)  # (a stable sort)
+    assert all(n.updated_at is n.created_at for n in read if n.updated_at == n.created_at)
+    assert [n.id for n in ws.notes(source_id="src1")] == [
+        n.id for n in sorted(notes, key=lambda n: n.created_at)
+        if n.anchor and n.anchor.source_id == "src1"]
+    ws.close()
 
 
 @pytest.mark.parametrize("damage", ["truncated", "random", "not-sqlite"])
