@@ -520,6 +520,57 @@ def test_a_cancel_while_markdown_is_written_leaves_the_earlier_export(
     assert parts(out) == []
 
 
+def test_pieces_are_written_behind_in_order_and_failures_reach_the_caller(
+        tmp_path: Path) -> None:
+    """A Markdown export's pieces are written by a thread while the next is made: in order,
+    whole; a failed write stops the making and is raised to the caller; a failure to make
+    one leaves the pieces before it written; no writer thread outlives the call."""
+    import threading
+
+    from briefing_app.export.files import _write_behind
+
+    def writers() -> list[threading.Thread]:
+        return [t for t in threading.enumerate() if t.name == "briefing-export-writer"]
+
+    pieces = [bytes([65 + i % 26]) * (1000 + i) for i in range(50)]
+    path = tmp_path / "whole"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT)
+    try:
+        _write_behind(fd, iter(pieces))
+    finally:
+        os.close(fd)
+    assert path.read_bytes() == b"".join(pieces) and writers() == []
+
+    made = []
+
+    def making() -> Iterator[bytes]:
+        for piece in pieces:
+            made.append(piece)
+            yield piece
+
+    fd = os.open(path, os.O_RDONLY)  # every write fails
+    try:
+        with pytest.raises(OSError) as failed:
+            _write_behind(fd, making())
+    finally:
+        os.close(fd)
+    assert failed.value.errno == errno.EBADF
+    assert len(made) < len(pieces) and writers() == []  # the making stopped
+
+    def cancelled() -> Iterator[bytes]:
+        yield pieces[0]
+        yield pieces[1]
+        raise KeyboardInterrupt
+
+    fd = os.open(path, os.O_WRONLY | os.O_TRUNC)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            _write_behind(fd, cancelled())
+    finally:
+        os.close(fd)
+    assert path.read_bytes() == pieces[0] + pieces[1] and writers() == []
+
+
 def test_no_collector_pass_scans_a_markdown_export(tmp_path: Path, out: Path,
                                                    store: BriefingStore) -> None:
     """The cycle collector stays paused from the first note read until the document is gone:
