@@ -571,6 +571,43 @@ def test_pieces_are_written_behind_in_order_and_failures_reach_the_caller(
     assert path.read_bytes() == pieces[0] + pieces[1] and writers() == []
 
 
+def test_an_interrupted_wait_for_the_writer_waits_on(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl+C while the export waits for its writer: the wait goes on until everything made
+    is written, then the interrupt is raised; no writer is left to write into a file the
+    descriptor's number may name once the export closes it."""
+    import threading
+    import time
+
+    from briefing_app.export import files
+
+    def slow_write(fd: int, data: bytes) -> None:
+        time.sleep(0.05)
+        os.write(fd, data)
+
+    real_join = threading.Thread.join
+    interrupts = []
+
+    def join_interrupted_once(thread: threading.Thread, timeout: float | None = None) -> None:
+        if thread.name == "briefing-export-writer" and not interrupts:
+            interrupts.append(thread)
+            raise KeyboardInterrupt
+        real_join(thread, timeout)
+
+    monkeypatch.setattr(files, "_write_all", slow_write)
+    monkeypatch.setattr(threading.Thread, "join", join_interrupted_once)
+    pieces = [b"a" * 10, b"b" * 20, b"c" * 30]
+    path = tmp_path / "interrupted"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            files._write_behind(fd, iter(pieces))
+        assert interrupts and not interrupts[0].is_alive()
+    finally:
+        os.close(fd)
+    assert path.read_bytes() == b"".join(pieces)
+
+
 def test_no_collector_pass_scans_a_markdown_export(tmp_path: Path, out: Path,
                                                    store: BriefingStore) -> None:
     """The cycle collector stays paused from the first note read until the document is gone:

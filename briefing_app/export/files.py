@@ -266,10 +266,27 @@ def _write_behind(fd: int, pieces: Iterable[bytes]) -> None:
                 break
             ready.put(piece)
     finally:
-        ready.put(None)
-        writer.join()
+        _end_writer(ready, writer)
     if failed:
         raise failed[0]
+
+
+def _end_writer(ready: queue.Queue[bytes | None], writer: threading.Thread) -> None:
+    """Send the writer its end and wait until it has written what it holds, whatever (Ctrl+C)
+    interrupts the wait, which is then raised: the caller closes the file next, and a writer
+    still running could write into whatever file is given that descriptor's number after."""
+    interrupted: BaseException | None = None
+    sent = False
+    while writer.is_alive():
+        try:
+            if not sent:
+                ready.put(None)
+                sent = True
+            writer.join()
+        except BaseException as exc:  # (an interrupt: wait on, then raise it)
+            interrupted = interrupted or exc
+    if interrupted is not None:
+        raise interrupted
 
 
 class PendingFile:
